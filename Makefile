@@ -1,0 +1,42 @@
+# vanishing-gradients: `make site` builds the site, `make test` runs every test.
+# Both install what they need first: a Python virtual environment from requirements.lock and,
+# for the browser tests, Debian's chromium.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: site serve test lint bench chromium clean
+
+$(STAMP): requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+site: $(STAMP)
+	$(BIN)/nikola build --strict
+	@echo
+	@echo "Built output/. View it with: make serve   (then open http://$(HOST):$(PORT)/)"
+
+serve: site
+	$(BIN)/nikola serve --address $(HOST) --port $(PORT)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP) chromium lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf output cache .doit.db* __pycache__

@@ -1,0 +1,63 @@
+"""Nikola configuration for vanishing-gradients.
+
+Only what differs from Nikola's defaults is here, each with the reason.
+"""
+
+from importlib.metadata import version
+
+BLOG_AUTHOR = "The vanishing-gradients team"
+BLOG_TITLE = "vanishing-gradients"
+# Absolute address of the published site; feeds and og:image need it absolute.
+SITE_URL = "https://vanishing-gradients.example.org/"
+BLOG_EMAIL = "authors@vanishing-gradients.example.org"
+BLOG_DESCRIPTION = "Why gradients vanish in deep networks, with plots you can change."
+
+DEFAULT_LANG = "en"
+TRANSLATIONS = {DEFAULT_LANG: ""}
+NAVIGATION_LINKS = {
+    DEFAULT_LANG: (
+        ("/archive.html", "Archive"),
+        ("/categories/", "Tags"),
+        ("/rss.xml", "RSS feed"),
+    ),
+}
+
+# bootstrap4, not bootblog4: bootblog4 loads Google Fonts from another origin.
+THEME = "bootstrap4"
+THEME_COLOR = "#4687b7"
+
+POSTS = (
+    ("posts/*.rst", "posts", "post.tmpl"),
+    ("posts/*.md", "posts", "post.tmpl"),
+)
+PAGES = ()
+COMPILERS = {"rest": (".rst", ".txt"), "markdown": (".md", ".mdown", ".markdown")}
+
+# No comment system: Disqus and friends load scripts from other origins.
+COMMENT_SYSTEM = ""
+COMMENT_SYSTEM_ID = ""
+
+# Index pages show teasers (up to ".. TEASER_END"), never live figures without BokehJS.
+INDEX_TEASERS = True
+FEED_TEASERS = True
+
+TIMEZONE = "UTC"
+LICENSE = ""
+CONTENT_FOOTER = "Contents &copy; {date} {author}"
+CONTENT_FOOTER_FORMATS = {DEFAULT_LANG: ((), {"date": "2026", "author": BLOG_AUTHOR})}
+
+# No copies of the sources in output/: smaller site, and a failed build leaves nothing behind.
+COPY_SOURCES = False
+SHOW_SOURCELINK = False
+
+# Every script and style from the site itself.
+USE_CDN = False
+USE_BUNDLES = False
+
+# BokehJS served by the vg_bokehjs plugin, named by the installed bokeh's version; the
+# figures.tmpl template loads these, once per page.
+BOKEHJS = [f"{stem}-{version('bokeh')}.min.js" for stem in ("bokeh", "bokeh-widgets")]
+GLOBAL_CONTEXT = {"bokehjs": BOKEHJS}
+
+# Our own plugins (plugins/) and templates (templates/) live beside this file.
+FAVICONS = (("icon", "/favicon.svg", "any"),)

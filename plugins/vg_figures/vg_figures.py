@@ -1,0 +1,59 @@
+"""The ``figure`` shortcode: places a registered vanishing_post figure in a post.
+
+Thin on purpose: parse the arguments, look the figure up, return ``(html, deps)``. Rendering
+lives in ``vanishing_post`` and knows nothing of Nikola. The module is not called
+``vanishing_post`` so that it cannot shadow the package.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+from nikola.plugin_categories import ShortcodePlugin
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "vanishing_post"
+
+
+def _package_files() -> list[str]:
+    """Every file the figures are made from: editing one rebuilds the posts that use them."""
+    return sorted(str(p) for p in PACKAGE.rglob("*") if p.suffix in {".py", ".js", ".html"})
+
+
+class FigureShortcode(ShortcodePlugin):
+    """``{{% figure NAME key=value ... %}}``: a live figure with its controls and caption."""
+
+    name = "figure"
+
+    def set_site(self, site):
+        super().set_site(site)
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        self._numbers: Counter[tuple[str, str]] = Counter()
+        self._deps = _package_files()
+        return None
+
+    def handler(self, *names, site=None, data=None, lang=None, post=None, **params):
+        from vanishing_post.embed import figure_html
+        from vanishing_post.params import FigureError
+
+        where = f"shortcode 'figure' in {post.source_path if post else 'a page'}"
+        if len(names) != 1:
+            raise FigureError(f"{where}: give exactly one figure name, got {len(names)}")
+        page = (post.source_path if post else "", lang)
+        self._numbers[page] += 1
+        number = self._numbers[page]
+        slug = post.meta("slug", lang) if post else "page"
+        try:
+            html = figure_html(names[0], params, key=f"{slug}-{number}", number=number)
+        except FigureError as error:
+            # An author's mistake: one line naming the post, the figure and the argument, and
+            # a failed build (as Nikola does for its own shortcode errors), no traceback.
+            raise SystemExit(f"ERROR: {where}: {error}") from None
+        except Exception as error:  # a bug in a figure: still say where, and stop the build
+            raise RuntimeError(
+                f"{where}: figure '{names[0]}' failed: {type(error).__name__}: {error}"
+            ) from error
+        return html, self._deps

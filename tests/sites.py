@@ -1,0 +1,57 @@
+"""Real Nikola builds for the tests: a copy of the site in a temporary folder, built for real."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE_PARTS = ("conf.py", "posts", "files", "templates", "plugins", "vanishing_post")
+
+
+@dataclass
+class Build:
+    """One `nikola build --strict` run: where, how it ended, and everything it printed."""
+
+    root: Path
+    returncode: int
+    log: str
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    def nikola(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return nikola(self.root, *args)
+
+
+def copy_site(destination: Path) -> Path:
+    """The site's sources (not its output, caches or virtual environment) in ``destination``."""
+    destination.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for part in SITE_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part, ignore=ignore)
+        else:
+            shutil.copy2(source, destination / part)
+    return destination
+
+
+def nikola(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "nikola", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def build(root: Path) -> Build:
+    """``nikola build --strict`` in ``root``, the way an author runs it."""
+    done = nikola(root, "build", "--strict")
+    return Build(root, done.returncode, done.stdout + done.stderr)

@@ -1,0 +1,65 @@
+"""The post in Debian's Chromium: every figure drawn, no console error, nothing off-site."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import POST
+from tests.reader import (
+    figure_pixels,
+    figure_text,
+    open_page,
+    series_colours_seen,
+    wait_for_figures,
+)
+
+PLOTS = {  # figure number on the page -> colours its lines must show
+    1: {"tan", "blue", "red"},
+    2: {"tan", "blue", "red"},
+    3: {"tan", "blue", "red"},
+    4: {"blue"},
+}
+TABLES = {5: ["Gradient", "0.250", "0.007"], 6: ["0.000244140625"]}
+FIGURE_ID = "rnns-and-vanishing-gradients-{}"
+
+
+@pytest.fixture(scope="module")
+def post(browser: Any, site_url: str):
+    visit = open_page(browser, site_url, POST, viewport={"width": 1100, "height": 900})
+    wait_for_figures(visit, 6)
+    yield visit
+    visit.page.context.close()
+
+
+@pytest.mark.parametrize("number,colours", sorted(PLOTS.items()))
+def test_every_plot_is_drawn_with_its_series(post, number: int, colours: set[str]) -> None:
+    image = figure_pixels(post, FIGURE_ID.format(number))
+    assert series_colours_seen(image) >= colours
+
+
+@pytest.mark.parametrize("number,cells", sorted(TABLES.items()))
+def test_every_table_is_shown_with_its_numbers(post, number: int, cells: list[str]) -> None:
+    text = figure_text(post, FIGURE_ID.format(number))
+    for cell in cells:
+        assert cell in text
+
+
+def test_the_post_logs_no_console_error(post) -> None:
+    assert post.console_errors == []
+
+
+def test_the_post_requests_nothing_from_another_origin(post) -> None:
+    assert post.offsite_requests == []
+    assert post.failed_requests == []
+
+
+def test_no_plot_is_wider_than_the_text_column(post) -> None:
+    overflow = post.page.evaluate(
+        """() => [...document.querySelectorAll('figure.vg-figure')].map(f => {
+             const column = f.parentElement.getBoundingClientRect();
+             const box = f.querySelector('.vg-live > div').getBoundingClientRect();
+             return box.right - column.right; })"""
+    )
+    assert max(overflow) <= 1

@@ -1,0 +1,147 @@
+"""The site from a real `nikola build --strict`: the post, its figures, BokehJS, links."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import POST
+from tests.sites import ROOT, Build
+
+FIGURE_ORDER = [
+    "sigmoid-tangent",
+    "side-by-side",
+    "compression",
+    "decay",
+    "numbers",
+    "decay-steps",
+]
+BOKEHJS = [f"{stem}-{version('bokeh')}.min.js" for stem in ("bokeh", "bokeh-widgets")]
+
+
+class Page(HTMLParser):
+    """What a page is made of: its ids, figures, scripts and every address it refers to."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.figures: list[str] = []
+        self.scripts: list[str] = []
+        self.addresses: list[tuple[str, str, str]] = []
+        self.inline_scripts: list[str] = []
+        self._in_script = False
+        self.feed(path.read_text())
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.append(a["id"])
+        if tag == "figure" and a.get("data-figure"):
+            self.figures.append(a["data-figure"])
+        if tag == "script":
+            self._in_script = "src" not in a
+            if a.get("src"):
+                self.scripts.append(a["src"])
+        for name in ("src", "href"):
+            if a.get(name):
+                self.addresses.append((tag, a.get("rel") or "", a[name]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and data.strip():
+            self.inline_scripts.append(data)
+
+
+def pages(site: Build) -> list[Path]:
+    return sorted(site.output.rglob("*.html"))
+
+
+def test_post_shows_the_six_figures_in_order(site: Build) -> None:
+    page = Page(site.output / POST / "index.html")
+    assert page.figures == FIGURE_ORDER, site.log
+
+
+def test_bokehjs_is_served_by_the_site_from_the_installed_bokeh(site: Build) -> None:
+    import bokeh
+
+    static = Path(bokeh.__file__).parent / "server" / "static" / "js"
+    for name in BOKEHJS:
+        served = site.output / "assets" / "js" / name
+        installed = static / name.replace(f"-{version('bokeh')}", "")
+        assert served.read_bytes() == installed.read_bytes(), name
+    assert not list(ROOT.glob("files/**/bokeh*.js")), "no committed copy of BokehJS"
+
+
+def test_post_loads_each_bokehjs_file_once_and_deferred(site: Build) -> None:
+    page = Page(site.output / POST / "index.html")
+    loaded = [Path(src).name for src in page.scripts if "bokeh" in src]
+    assert loaded == BOKEHJS
+    html = (site.output / POST / "index.html").read_text()
+    for name in BOKEHJS:
+        assert re.search(rf'<script defer src="[^"]*{re.escape(name)}"', html), name
+
+
+@pytest.mark.parametrize("page_name", ["index.html", "archive.html", "categories/rnn/index.html"])
+def test_listing_pages_show_no_live_figure(site: Build, page_name: str) -> None:
+    page = Page(site.output / page_name)
+    assert page.figures == []
+    assert not any("bokeh" in src for src in page.scripts)
+
+
+def test_no_page_refers_to_another_origin_for_what_it_loads(site: Build) -> None:
+    offsite = []
+    for path in pages(site):
+        for tag, rel, address in Page(path).addresses:
+            loads = tag in {"script", "img", "iframe", "source"} or (
+                tag == "link" and rel in {"stylesheet", "icon", "preload", "modulepreload"}
+            )
+            if loads and re.match(r"(https?:)?//", address):
+                offsite.append((path.name, address))
+    assert offsite == []
+
+
+def test_element_and_model_ids_are_unique_on_every_page(site: Build) -> None:
+    for path in pages(site):
+        page = Page(path)
+        assert len(page.ids) == len(set(page.ids)), path
+        model_ids: list[str] = []
+        for script in page.inline_scripts:
+            for docs in re.findall(r"const docs_json = '(.*?)';", script):
+                model_ids += re.findall(r'"name":"[^"]+","id":"([^"]+)"', docs)
+        if path.parent.name == "rnns-and-vanishing-gradients":
+            assert len(model_ids) > 100, "the post's Bokeh documents were not found"
+        assert len(model_ids) == len(set(model_ids)), path
+        assert not set(model_ids) & set(page.ids), path
+
+
+def test_figures_are_numbered_and_captioned(site: Build) -> None:
+    html = (site.output / POST / "index.html").read_text()
+    numbers = re.findall(r'<span class="vg-figure-number">Figure (\d+)\.</span>', html)
+    assert numbers == [str(n) for n in range(1, len(FIGURE_ORDER) + 1)]
+
+
+def test_no_fixed_width_plot_overflows_the_column(site: Build) -> None:
+    html = (site.output / POST / "index.html").read_text()
+    assert '"sizing_mode":"fixed"' not in html.replace("\\", "")
+    assert "900px" not in html
+
+
+def test_editing_the_package_rebuilds_the_post(site: Build) -> None:
+    deps = (site.root / "cache" / "posts" / "rnns-and-vanishing-gradients.html.dep").read_text()
+    assert "vanishing_post/maths.py" in deps
+    assert "vanishing_post/maths.js" in deps
+
+
+@pytest.mark.parametrize("check", ["-l", "-f"])
+def test_nikola_check_is_clean(site: Build, check: str) -> None:
+    done = site.nikola("check", check)
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log
+    assert "WARNING" not in log and "ERROR" not in log, log

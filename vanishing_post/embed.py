@@ -1,0 +1,108 @@
+"""Figure -> HTML fragment for a page: the one place that calls ``bokeh.embed``.
+
+Ids are derived from the figure's key on the page, never from Bokeh's per-process counter or
+uuid4, so fragments made in separate processes can share a page and every build gives the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from vanishing_post.figures import FIGURES
+from vanishing_post.params import lookup
+from vanishing_post.tables import environment
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+MODEL_ID = re.compile(r'"id":"(p\d+)"')
+KEY = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+@functools.cache
+def _urlstate_js() -> str:
+    return (Path(__file__).parent / "urlstate.js").read_text()
+
+
+def _controls(model: Any) -> dict[str, Any]:
+    from bokeh.models import Widget
+
+    return {w.name: w for w in model.select({"type": Widget}) if w.name}
+
+
+def _remember_settings(model: Any, key: str) -> Any:
+    """Keep the controls' values in the page address, and restore them from it on load."""
+    from bokeh.document import Document
+    from bokeh.models import CustomJS, RadioButtonGroup
+
+    controls = _controls(model)
+    doc = Document()
+    doc.add_root(model)
+    if controls:
+        code = _urlstate_js()
+        doc.js_on_event(
+            "document_ready",
+            CustomJS(args=dict(controls=controls, key=key, mode="restore"), code=code),
+        )
+        record = CustomJS(args=dict(controls=controls, key=key, mode="record"), code=code)
+        for control in controls.values():
+            control.js_on_change(
+                "active" if isinstance(control, RadioButtonGroup) else "value", record
+            )
+    return doc
+
+
+def components(model: Any, key: str) -> tuple[str, str]:
+    """Bokeh's (script, div) for ``model``, with every id derived from ``key``.
+
+    Bokeh numbers models per process ("p1042") and names documents and roots by uuid4; both
+    are renamed, in order of first appearance, to ``<key>-<n>``.
+    """
+    from bokeh.embed import components as bokeh_components
+
+    if not KEY.fullmatch(key):
+        raise ValueError(f"figure key {key!r} must be lower-case letters, digits and hyphens")
+    _remember_settings(model, key)
+    script, div = bokeh_components(model)
+    renames: dict[str, str] = {}
+    for found in MODEL_ID.findall(script) + UUID.findall(script + div):
+        renames.setdefault(found, f"{key}-{len(renames)}")
+    pattern = re.compile("|".join(re.escape(f'"{old}"') for old in renames))
+
+    def rename(text: str) -> str:
+        return pattern.sub(lambda m: f'"{renames[m.group(0)[1:-1]]}"', text)
+
+    return rename(script), rename(div)
+
+
+def figure_html(
+    name: str, raw: Mapping[str, Any] | None, key: str, number: int | None = None
+) -> str:
+    """The HTML fragment of one registered figure: live plot, controls, caption, script.
+
+    ``raw`` values are checked against the figure's parameters (FigureError on a mistake).
+    """
+    spec = lookup(FIGURES, name)
+    values = spec.values(raw)
+    script, div = components(spec.build(values), key)
+    return (
+        environment()
+        .get_template("figure.html")
+        .render(
+            key=key,
+            name=name,
+            number=number,
+            title=spec.title,
+            div=_markup(div),
+            script=_markup(script),
+        )
+    )
+
+
+def _markup(html: str) -> Any:
+    import markupsafe
+
+    return markupsafe.Markup(html)

@@ -1,0 +1,105 @@
+// The figures' redraws, one per figure, run by its controls (see figures.py, _with_controls).
+// Each recomputes with the `maths` twins and writes into the Bokeh models it was given.
+
+// Python's repr() of a float: the shortest exact digits, exponent form below 1e-4.
+function pyRepr(v) {
+  if (Number.isInteger(v) && Math.abs(v) < 1e16) return v.toFixed(1);
+  if (v !== 0 && (Math.abs(v) < 1e-4 || Math.abs(v) >= 1e16)) {
+    return v.toExponential().replace(/e([+-])(\d)$/, "e$10$2");
+  }
+  return String(v);
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})[c]);
+}
+
+// Same markup as templates/table.html.
+function tableHtml(headers, rows) {
+  const head = headers.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join("");
+  const body = rows.map((row) => "<tr>" + row.map((cell, i) =>
+    i === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`).join("") + "</tr>").join("");
+  return `<table class="vg-table"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+// Write new columns into every source that has them; other columns keep their first value.
+function setColumns(sources, columns) {
+  for (const source of sources) {
+    const names = Object.keys(source.data).filter((name) => name in columns);
+    if (names.length === 0) continue;
+    const length = columns[names[0]].length;
+    const data = {};
+    for (const [name, old] of Object.entries(source.data)) {
+      data[name] = name in columns ? columns[name] : Array.from({length}, () => old[0]);
+    }
+    source.data = data;
+  }
+}
+
+// start must stay below stop: a control pushed past the other is put back one step short.
+function keepOrder(controls, moved) {
+  const {start, stop} = controls;
+  if (start.value < stop.value) return true;
+  if (moved === start) start.value = stop.value - start.step;
+  else stop.value = start.value + stop.step;
+  return false;
+}
+
+function sigmoidColumns(controls, fixed) {
+  const xs = maths.xRange(controls.start.value, controls.stop.value, fixed.points);
+  const s = xs.map(maths.sigmoid);
+  return {X: xs, Sigmoid: s, Gradient: s.map(maths.gradientFromSigmoid)};
+}
+
+const redraw = {
+  "sigmoid-tangent"(controls, targets, fixed, moved) {
+    if (!keepOrder(controls, moved)) return;
+    const {start, stop, tangent_x} = controls;
+    tangent_x.start = start.value;
+    tangent_x.end = stop.value;
+    const x0 = Math.min(Math.max(tangent_x.value, start.value), stop.value);
+    if (x0 !== tangent_x.value) { tangent_x.value = x0; return; }
+    const [tx, ty] = maths.tangentLine(x0, fixed.half_width);
+    setColumns(targets.sources, {
+      ...sigmoidColumns(controls, fixed), "X-Tangent": tx, "Y-Tangent": ty,
+      "X-Point": [x0], "Y-Point": [maths.sigmoid(x0)],
+    });
+    Object.assign(targets.x_range, {start: start.value, end: stop.value});
+  },
+  "side-by-side"(controls, targets, fixed, moved) {
+    if (!keepOrder(controls, moved)) return;
+    setColumns(targets.sources, sigmoidColumns(controls, fixed));
+    Object.assign(targets.x_range, {start: controls.start.value, end: controls.stop.value});
+  },
+  "compression"(controls, targets, fixed, moved) {
+    if (!keepOrder(controls, moved)) return;
+    setColumns(targets.sources, sigmoidColumns(controls, fixed));
+    Object.assign(targets.x_range, {start: controls.start.value, end: controls.stop.value});
+    targets.y_range.start = controls.y_low.value;
+  },
+  "decay"(controls, targets) {
+    const steps = controls.steps.value;
+    const products = maths.decay(controls.x.value, steps);
+    setColumns(targets.sources, {Step: Float64Array.from({length: steps}, (_, k) => k + 1), Gradient: products});
+    const scale = controls.scale.labels[controls.scale.active];
+    for (const [name, plot] of Object.entries(targets.plots)) plot.visible = name === scale;
+  },
+  "numbers"(controls, targets, fixed, moved) {
+    if (!keepOrder(controls, moved)) return;
+    const columns = sigmoidColumns(controls, fixed);
+    const rows = Object.entries(columns).map(([name, values]) => {
+      let max = -Infinity, min = Infinity;
+      for (const v of values) { max = Math.max(max, v); min = Math.min(min, v); }
+      return [name, max.toFixed(3), min.toFixed(3)];
+    });
+    targets.table.text = tableHtml(["", "max", "min"], rows);
+  },
+  "decay-steps"(controls, targets) {
+    const x = controls.x.value;
+    const s = maths.sigmoid(x);
+    const g = maths.gradientFromSigmoid(s);
+    const rows = Array.from(maths.decay(x, controls.steps.value), (p, k) =>
+      [String(k + 1), pyRepr(x), pyRepr(s), pyRepr(g), pyRepr(p)]);
+    targets.table.text = tableHtml(["step", "x", "sigmoid(x)", "gradient", "product so far"], rows);
+  },
+};

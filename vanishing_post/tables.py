@@ -1,0 +1,50 @@
+"""The post's tables as HTML, from the frames; ``figures.js`` writes the same markup in the browser.
+
+Numbers are printed so that Python and JavaScript agree to the character: three places for the
+extremes (``toFixed(3)``), the shortest exact form for the decay (``repr`` / ``pyRepr``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The package's HTML templates, loaded once; every value is escaped."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=False
+    )
+
+
+def table_html(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A table whose first column heads each row."""
+    return environment().get_template("table.html").render(headers=headers, rows=rows).strip()
+
+
+def extremes_html(extremes: pd.DataFrame) -> str:
+    """Max and min of each series, three places."""
+    rows = [(name, f"{r.Max:.3f}", f"{r.Min:.3f}") for name, r in extremes.iterrows()]
+    return table_html(("", "max", "min"), rows)
+
+
+def decay_steps_html(steps: pd.DataFrame) -> str:
+    """The decay step by step; every number in its shortest exact form."""
+    rows = [
+        (
+            str(r.Step),
+            repr(float(r.X)),
+            repr(float(r.Sigmoid)),
+            repr(float(r.Gradient)),
+            repr(float(r.Cumulative)),
+        )
+        for r in steps.itertuples()
+    ]
+    return table_html(("step", "x", "sigmoid(x)", "gradient", "product so far"), rows)
