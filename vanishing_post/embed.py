@@ -30,7 +30,12 @@ def _urlstate_js() -> str:
 def _controls(model: Any) -> dict[str, Any]:
     from bokeh.models import Widget
 
-    return {w.name: w for w in model.select({"type": Widget}) if w.name}
+    # select() gives a set: sort, so the page's bytes do not depend on memory addresses
+    return {w.name: w for w in sorted(model.select({"type": Widget}), key=_name) if w.name}
+
+
+def _name(model: Any) -> str:
+    return model.name or ""
 
 
 def _remember_settings(model: Any, key: str) -> Any:

@@ -97,10 +97,9 @@ def _with_controls(
     return column(list(widgets.values()) + [body], sizing_mode="stretch_width")
 
 
-def _sources(model: Any) -> list[Any]:
-    from bokeh.models import ColumnDataSource
-
-    return list(model.select({"type": ColumnDataSource}))
+def _sources(*figs: Any) -> list[Any]:
+    """The plots' data sources in drawing order (not select()'s set order: stable bytes)."""
+    return [r.data_source for fig in figs for r in fig.renderers]
 
 
 def build_sigmoid_tangent(v: Mapping[str, Any]) -> Any:
@@ -178,7 +177,7 @@ def build_side_by_side(v: Mapping[str, Any]) -> Any:
         FIGURES["side-by-side"].params,
         v,
         grid,
-        sources=_sources(grid),
+        sources=_sources(*panels),
         x_range=panels[0].x_range,
     )
 
@@ -246,7 +245,7 @@ def build_decay(v: Mapping[str, Any]) -> Any:
         FIGURES["decay"].params,
         v,
         body,
-        sources=_sources(body),
+        sources=_sources(*figs.values()),
         plots=figs,
     )
 

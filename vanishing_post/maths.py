@@ -24,8 +24,9 @@ def sigmoid(x: ArrayLike) -> Floats:
     e^x / (1 + e^x) keeps the tiny values exact instead of rounding 1 - (almost 1).
     """
     x = np.asarray(x, dtype=np.float64)
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    with np.errstate(under="ignore"):  # e^-|x| rounding to 0 beyond |x| ~ 745 is the exact limit
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def gradient_from_sigmoid(s: ArrayLike) -> Floats:
@@ -34,7 +35,8 @@ def gradient_from_sigmoid(s: ArrayLike) -> Floats:
     Takes the sigmoid's *output* s, not x: that is how backpropagation reuses the forward pass.
     """
     s = np.asarray(s, dtype=np.float64)
-    return s * (1.0 - s)
+    with np.errstate(under="ignore"):  # a subnormal s times (1 - s) may round to 0: exact enough
+        return s * (1.0 - s)
 
 
 def sigmoid_gradient(x: ArrayLike) -> Floats:

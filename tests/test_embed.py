@@ -1,0 +1,211 @@
+"""Figure -> HTML fragment: ids derived from the key, unique, deterministic; the figure markup."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+
+from vanishing_post.embed import components, figure_html
+from vanishing_post.figures import FIGURES
+from vanishing_post.params import FigureError
+
+NAMES = sorted(FIGURES)
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def build(name: str, raw: dict[str, Any] | None = None) -> Any:
+    """A fresh Bokeh layout: ``components`` adopts it into a document, so never share one."""
+    spec = FIGURES[name]
+    return spec.build(spec.values(raw))
+
+
+def render_items(script: str) -> list[dict[str, Any]]:
+    found = re.search(r"const render_items = (\[.*?\]);", script)
+    assert found, "no render_items in the script"
+    return json.loads(found.group(1))
+
+
+def model_ids(script: str) -> set[str]:
+    """Ids of the models defined in the script's document JSON."""
+    return set(re.findall(r'"type":"object","name":"\w+","id":"([^"]+)"', script))
+
+
+def referenced_ids(script: str) -> set[str]:
+    return set(re.findall(r'\{"id":"([^"]+)"\}', script))
+
+
+def all_ids(script: str, div: str) -> set[str]:
+    """Every id Bokeh puts in a fragment: models, references, documents, roots, elements."""
+    ids = set(re.findall(r'"id":"([^"]+)"', script))
+    ids |= set(re.findall(r"const docs_json = '\{\"([^\"]+)\":", script))
+    for item in render_items(script):
+        ids.add(item["docid"])
+        ids |= set(item["roots"]) | set(item["roots"].values()) | set(item["root_ids"])
+    ids |= set(re.findall(r'\b(?:id|data-root-id)="([^"]+)"', div))
+    return ids
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.ids += [value for name, value in attrs if name == "id" and value]
+
+
+def element_ids(html: str) -> list[str]:
+    parser = _Ids()
+    parser.feed(html)
+    return parser.ids
+
+
+@pytest.fixture(scope="module")
+def fragment() -> tuple[str, str]:
+    """The (script, div) of the sigmoid-tangent figure under the key "post-1"."""
+    return components(build("sigmoid-tangent"), "post-1")
+
+
+def test_components_returns_a_script_and_a_div(fragment):
+    script, div = fragment
+    assert script.lstrip().startswith("<script")
+    assert script.rstrip().endswith("</script>")
+    assert div.startswith("<div") and div.rstrip().endswith("</div>")
+
+
+def test_every_id_starts_with_the_key(fragment):
+    script, div = fragment
+    ids = all_ids(script, div)
+    assert len(ids) > 10
+    assert all(i.startswith("post-1-") for i in ids), sorted(ids)
+
+
+def test_no_counter_id_or_uuid_is_left(fragment):
+    script, div = fragment
+    assert not re.search(r'"p\d+"', script + div)
+    assert not UUID.search(script + div)
+
+
+def test_every_reference_points_at_a_model_in_the_fragment(fragment):
+    script, _ = fragment
+    defined = model_ids(script)
+    assert referenced_ids(script) <= defined
+
+
+def test_div_is_the_element_the_script_renders_into(fragment):
+    script, div = fragment
+    (item,) = render_items(script)
+    (root_id,) = item["root_ids"]
+    element = item["roots"][root_id]
+    assert f'id="{element}"' in div
+    assert f'data-root-id="{root_id}"' in div
+    assert root_id in model_ids(script)
+    assert re.search(r"const docs_json = '\{\"" + re.escape(item["docid"]) + '"', script)
+
+
+def test_model_ids_within_a_fragment_are_unique(fragment):
+    script, _ = fragment
+    defined = re.findall(r'"type":"object","name":"\w+","id":"([^"]+)"', script)
+    assert len(defined) == len(set(defined))
+
+
+def test_fragments_with_different_keys_share_no_id(fragment):
+    first = all_ids(*fragment)
+    second = all_ids(*components(build("sigmoid-tangent"), "post-2"))
+    assert first and second
+    assert not first & second
+    assert all(i.startswith("post-2-") for i in second)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_figure_and_key_give_identical_bytes(name):
+    first = "".join(components(build(name), "post-3"))
+    second = "".join(components(build(name), "post-3"))
+    difference = first_difference(first, second)
+    assert difference is None, difference
+
+
+def first_difference(a: str, b: str) -> str | None:
+    """None when equal, else a short view of where the two texts part (pytest's diff is slow)."""
+    if a == b:
+        return None
+    pairs = enumerate(zip(a, b, strict=False))
+    at = next((i for i, (x, y) in pairs if x != y), min(len(a), len(b)))
+    return f"at {at}: {a[max(0, at - 80):at + 80]!r} != {b[max(0, at - 80):at + 80]!r}"
+
+
+def test_different_parameters_give_different_fragments():
+    steps = {"steps": "7"}
+    assert components(build("decay-steps"), "k") != components(build("decay-steps", steps), "k")
+
+
+@pytest.mark.parametrize("key", ["", "Post-1", "-post", "post 1", "post_1", "post-1\n", 'a"b', "é"])
+def test_invalid_key_raises(key):
+    with pytest.raises(ValueError, match="key"):
+        components(build("numbers"), key)
+
+
+@pytest.fixture(scope="module")
+def decay_html() -> str:
+    return figure_html("decay", {}, "post-4", 4)
+
+
+def test_figure_html_has_caption_number_and_title(decay_html):
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", decay_html, re.S)
+    assert caption
+    assert "Figure 4." in caption.group(1)
+    assert FIGURES["decay"].title in caption.group(1)
+
+
+def test_figure_html_holds_the_live_div_and_its_script(decay_html):
+    assert decay_html.count("<script") == 1
+    assert 'data-root-id="post-4-' in decay_html
+    assert re.search(r'<figure[^>]*\bid="post-4"', decay_html)
+    assert 'data-figure="decay"' in decay_html
+    assert not UUID.search(decay_html)
+
+
+def test_figure_html_script_is_not_escaped(decay_html):
+    assert "&lt;script" not in decay_html
+    assert "&lt;div" not in decay_html
+
+
+def test_figure_html_without_a_number_has_no_figure_label():
+    html = figure_html("numbers", None, "post-5")
+    assert "Figure " not in html
+    assert FIGURES["numbers"].title in html
+
+
+def test_two_figures_on_one_page_have_unique_element_ids():
+    page = figure_html("numbers", {}, "post-1", 1) + figure_html("numbers", {}, "post-2", 2)
+    ids = element_ids(page)
+    assert len(ids) == len(set(ids)) == 4
+
+
+def test_figure_html_passes_parameters_to_the_figure():
+    three = figure_html("decay-steps", {"steps": "3"}, "post-6", 6)
+    assert repr(0.25**3) in three
+    assert repr(0.25**4) not in three
+
+
+def test_figure_html_of_an_unknown_figure_raises_figure_error():
+    with pytest.raises(FigureError, match="unknown figure 'nope'"):
+        figure_html("nope", {}, "post-1", 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "named"),
+    [("decay", {"steps": "0"}, "steps"), ("decay", {"colour": "red"}, "colour"),
+     ("sigmoid-tangent", {"tangent_x": "99"}, "tangent_x"), ("numbers", {"start": "x"}, "start")],
+)
+def test_figure_html_propagates_a_bad_parameter_as_figure_error(name, raw, named):
+    with pytest.raises(FigureError) as caught:
+        figure_html(name, raw, "post-1", 1)
+    message = str(caught.value)
+    assert f"'{name}'" in message and named in message
