@@ -137,7 +137,7 @@ def first_difference(a: str, b: str) -> str | None:
         return None
     pairs = enumerate(zip(a, b, strict=False))
     at = next((i for i, (x, y) in pairs if x != y), min(len(a), len(b)))
-    return f"at {at}: {a[max(0, at - 80):at + 80]!r} != {b[max(0, at - 80):at + 80]!r}"
+    return f"at {at}: {a[max(0, at - 80) : at + 80]!r} != {b[max(0, at - 80) : at + 80]!r}"
 
 
 def test_different_parameters_give_different_fragments():
@@ -201,8 +201,12 @@ def test_figure_html_of_an_unknown_figure_raises_figure_error():
 
 @pytest.mark.parametrize(
     ("name", "raw", "named"),
-    [("decay", {"steps": "0"}, "steps"), ("decay", {"colour": "red"}, "colour"),
-     ("sigmoid-tangent", {"tangent_x": "99"}, "tangent_x"), ("numbers", {"start": "x"}, "start")],
+    [
+        ("decay", {"steps": "0"}, "steps"),
+        ("decay", {"colour": "red"}, "colour"),
+        ("sigmoid-tangent", {"tangent_x": "99"}, "tangent_x"),
+        ("numbers", {"start": "x"}, "start"),
+    ],
 )
 def test_figure_html_propagates_a_bad_parameter_as_figure_error(name, raw, named):
     with pytest.raises(FigureError) as caught:

@@ -172,8 +172,9 @@ def test_sigmoid_tangent_follows_a_non_default_tangent_x(figure, tangent_x):
 
 
 def test_sigmoid_tangent_follows_a_non_default_range_and_width(figure):
-    model = figure("sigmoid-tangent", start=-3.0, stop=4.0, points=50, half_width=1.0,
-                   tangent_x=2.0)
+    model = figure(
+        "sigmoid-tangent", start=-3.0, stop=4.0, points=50, half_width=1.0, tangent_x=2.0
+    )
     x = np.linspace(-3.0, 4.0, 50)
     np.testing.assert_array_equal(column(source_with(model, "X", "Sigmoid"), "X"), x)
     tangent = source_with(model, "X-Tangent", "Y-Tangent")
@@ -221,8 +222,11 @@ def test_compression_draws_all_three_series_on_one_axis_from_minus_five_to_one_a
     assert (plot.y_range.start, plot.y_range.end) == (-5.0, 1.5)
     assert (plot.x_range.start, plot.x_range.end) == (-5.0, 5.0)
     x = np.linspace(-5.0, 5.0, 100)
-    for y, expected in (("X", x), ("Sigmoid", maths.sigmoid(x)),
-                        ("Gradient", maths.sigmoid_gradient(x))):
+    for y, expected in (
+        ("X", x),
+        ("Sigmoid", maths.sigmoid(x)),
+        ("Gradient", maths.sigmoid_gradient(x)),
+    ):
         np.testing.assert_array_equal(column(source_with(model, "X", y), y), expected)
 
 
@@ -331,8 +335,11 @@ def test_series_keep_their_colours(figure, name):
 def test_markers_are_filled_in_their_series_colour(figure, name):
     from bokeh.models import Scatter
 
-    markers = [r.glyph for r in figure(name).select({"type": GlyphRenderer})
-               if isinstance(r.glyph, Scatter)]
+    markers = [
+        r.glyph
+        for r in figure(name).select({"type": GlyphRenderer})
+        if isinstance(r.glyph, Scatter)
+    ]
     assert markers
     for glyph in markers:
         assert glyph.fill_color == glyph.line_color == COLOUR_OF_Y[glyph.y]

@@ -32,8 +32,10 @@ def test_tangent_frame_holds_the_tangent_line(x0, half_width):
     s0 = float(maths.sigmoid(x0))
     slope = s0 * (1.0 - s0)
     np.testing.assert_allclose(
-        frame["Y-Tangent"].to_numpy(), [s0 - slope * half_width, s0 + slope * half_width],
-        rtol=1e-15, atol=1e-16,
+        frame["Y-Tangent"].to_numpy(),
+        [s0 - slope * half_width, s0 + slope * half_width],
+        rtol=1e-15,
+        atol=1e-16,
     )
 
 

@@ -161,7 +161,12 @@ def test_decay_at_zero_is_exact_powers_of_a_quarter(steps):
 
 def test_decay_after_six_steps_at_zero_is_the_documented_numbers():
     assert maths.decay(0.0, 6).tolist() == [
-        0.25, 0.0625, 0.015625, 0.00390625, 0.0009765625, 0.000244140625
+        0.25,
+        0.0625,
+        0.015625,
+        0.00390625,
+        0.0009765625,
+        0.000244140625,
     ]
 
 

@@ -28,8 +28,15 @@ def assert_names_figure_and_param(message: str, figure: str, param: str) -> None
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("1.5", 1.5), (" -2 ", -2.0), ("3", 3.0), (2, 2.0), (0.25, 0.25), (-2.0, -2.0),
-     ("1e-3", 1e-3)],
+    [
+        ("1.5", 1.5),
+        (" -2 ", -2.0),
+        ("3", 3.0),
+        (2, 2.0),
+        (0.25, 0.25),
+        (-2.0, -2.0),
+        ("1e-3", 1e-3),
+    ],
 )
 def test_float_param_accepts_numbers_and_text_in_range(raw, expected):
     value = RATE.coerce("fig", raw)
@@ -51,8 +58,23 @@ def test_choice_param_accepts_a_known_choice(raw, expected):
 
 @pytest.mark.parametrize(
     "raw",
-    ["nan", "NaN", math.nan, "inf", "-inf", math.inf, -math.inf, "abc", "", "1.5.2", None, [1],
-     True, False, "True"],
+    [
+        "nan",
+        "NaN",
+        math.nan,
+        "inf",
+        "-inf",
+        math.inf,
+        -math.inf,
+        "abc",
+        "",
+        "1.5.2",
+        None,
+        [1],
+        True,
+        False,
+        "True",
+    ],
 )
 def test_float_param_rejects_non_numbers_and_non_finite_values(raw):
     message = error_of(RATE.coerce, "my-figure", raw)
@@ -101,8 +123,11 @@ def test_figure_error_is_a_value_error():
 
 @pytest.mark.parametrize(
     ("param", "allowed"),
-    [(RATE, "a number from -2 to 3"), (COUNT, "an integer from 1 to 60"),
-     (MODE, "one of linear, log")],
+    [
+        (RATE, "a number from -2 to 3"),
+        (COUNT, "an integer from 1 to 60"),
+        (MODE, "one of linear, log"),
+    ],
 )
 def test_allowed_says_what_is_allowed_in_words(param, allowed):
     assert param.allowed() == allowed
@@ -130,7 +155,9 @@ def test_values_applies_all_defaults(raw):
 
 def test_values_overlays_coerced_raw_values_on_the_defaults():
     assert make_spec().values({"count": "9", "mode": "log"}) == {
-        "rate": 0.5, "count": 9, "mode": "log"
+        "rate": 0.5,
+        "count": 9,
+        "mode": "log",
     }
 
 
@@ -163,8 +190,12 @@ def test_start_must_be_below_stop(name, start, stop):
 
 @pytest.mark.parametrize(
     "raw",
-    [{"tangent_x": "10.5"}, {"tangent_x": "-11"}, {"start": "1", "stop": "5"},
-     {"start": "-3", "stop": "3", "tangent_x": "4"}],
+    [
+        {"tangent_x": "10.5"},
+        {"tangent_x": "-11"},
+        {"start": "1", "stop": "5"},
+        {"start": "-3", "stop": "3", "tangent_x": "4"},
+    ],
 )
 def test_tangent_x_must_lie_within_the_x_range(raw):
     message = error_of(FIGURES["sigmoid-tangent"].values, raw)

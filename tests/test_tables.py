@@ -76,9 +76,7 @@ def test_extremes_table_is_one_table_with_column_and_row_headers():
 def test_decay_steps_table_has_headers_and_one_row_per_step():
     rows = texts(tables.decay_steps_html(frames.decay_steps_frame(0.0, 6)))
     assert rows[0] == ["step", "x", "sigmoid(x)", "gradient", "product so far"]
-    assert rows[1:] == [
-        [str(k), "0.0", "0.5", "0.25", repr(0.25**k)] for k in range(1, 7)
-    ]
+    assert rows[1:] == [[str(k), "0.0", "0.5", "0.25", repr(0.25**k)] for k in range(1, 7)]
     assert rows[-1][-1] == "0.000244140625"
 
 
