@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from vanishing_post.figures import FIGURES
+from vanishing_post.registry import FIGURES
 from vanishing_post.params import lookup
 from vanishing_post.tables import environment
 
