@@ -63,3 +63,13 @@ def test_no_plot_is_wider_than_the_text_column(post) -> None:
              return box.right - column.right; })"""
     )
     assert max(overflow) <= 1
+
+
+def test_the_post_fits_a_phone_without_sideways_scrolling(browser: Any, site_url: str) -> None:
+    visit = open_page(browser, site_url, POST, viewport={"width": 375, "height": 740})
+    try:
+        wait_for_figures(visit, 6)
+        width = visit.page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 375
+    finally:
+        visit.page.context.close()

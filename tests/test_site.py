@@ -145,3 +145,12 @@ def test_nikola_check_is_clean(site: Build, check: str) -> None:
     log = done.stdout + done.stderr
     assert done.returncode == 0, log
     assert "WARNING" not in log and "ERROR" not in log, log
+
+
+@pytest.mark.parametrize("page_name", ["index.html", "archive.html", POST + "index.html"])
+def test_pages_fit_phones_and_load_no_theme_script(site: Build, page_name: str) -> None:
+    html = (site.output / page_name).read_text()
+    assert re.search(r'<meta name="viewport" content="width=device-width[^"]*">', html)
+    page = Page(site.output / page_name)
+    theme_scripts = [s for s in page.scripts if re.search(r"jquery|bootstrap|popper|baguette", s)]
+    assert theme_scripts == []
