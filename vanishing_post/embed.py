@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from vanishing_post.registry import FIGURES
 from vanishing_post.params import lookup
+from vanishing_post.registry import FIGURES
 from vanishing_post.tables import environment
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
