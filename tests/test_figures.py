@@ -411,3 +411,68 @@ def test_every_control_runs_a_callback(figure, name):
 def test_radio_control_starts_at_a_non_default_choice(figure):
     widget = widgets(figure("decay", scale="log"))["scale"]
     assert widget.labels[widget.active] == "log"
+
+
+# Draw and describe: one HoloViews object for both backends, alt text from the data
+
+TABLES = ["numbers", "decay-steps"]
+
+
+@pytest.mark.parametrize("name", PLOTTED)
+def test_every_plot_has_a_drawing_and_a_description(name):
+    spec = FIGURES[name]
+    assert spec.draw is not None and spec.describe is not None
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_tables_have_no_drawing_their_static_form_is_the_table(name):
+    assert FIGURES[name].draw is None
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [("sigmoid-tangent", {}), ("side-by-side", {}), ("compression", {}), ("decay", {})]
+    + [("decay", {"scale": "log", "steps": 20}), ("side-by-side", {"start": -2.0})],
+)
+def test_the_live_plot_draws_exactly_the_data_of_the_drawing(figure, name, raw):
+    import holoviews as hv
+
+    spec = FIGURES[name]
+    drawn = spec.draw(spec.values(raw))
+    elements = [e for e in drawn.traverse(lambda e: e, [hv.Element])]
+    assert elements
+    for element in elements:
+        x, y = (d.name for d in element.dimensions()[:2])
+        np.testing.assert_array_equal(
+            column(source_with(figure(name, **raw), x, y), y), element.dimension_values(y)
+        )
+
+
+@pytest.mark.parametrize("name", PLOTTED)
+def test_the_drawing_keeps_its_styling_for_matplotlib(name):
+    import holoviews as hv
+
+    spec = FIGURES[name]
+    drawn = spec.draw(spec.values({}))
+    for element in drawn.traverse(lambda e: e, [hv.Element]):
+        colour = element.opts.get("style", backend="matplotlib").kwargs.get("color")
+        assert colour in (TAN, BLUE, RED), (name, element)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "says"),
+    [
+        ("sigmoid-tangent", {}, ["x from -10 to 10", "below 0.01 for x ≤ -4.75", "slope 0.25"]),
+        ("sigmoid-tangent", {"tangent_x": 1.0}, ["x = 1, y = 0.731", "slope 0.197"]),
+        ("side-by-side", {}, ["spans 10 units", "peaks at 0.25", "x ≥ 4.6"]),
+        ("side-by-side", {"start": 0.5, "stop": 3.0}, ["stays above 0.01"]),
+        ("compression", {}, ["from -5 to 1.5", "the gradient only 0.243"]),
+        ("decay", {}, ["0.25 after step 1", "0.000244 after step 6", "below 0.01 at step 4"]),
+        ("decay", {"x": 3.0, "scale": "log"}, ["log y axis", "below 0.01 at step 2"]),
+    ],
+)
+def test_description_states_numbers_computed_from_the_data(name, raw, says):
+    spec = FIGURES[name]
+    text = spec.describe(spec.values(raw))
+    for words in says:
+        assert words in text, text

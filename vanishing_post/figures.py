@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from vanishing_post import frames
+from vanishing_post import frames, maths
 from vanishing_post.params import FigureSpec, Param
 
 TAN, BLUE, RED = "#ddb377", "#4687b7", "#ce7b6d"
@@ -24,10 +24,17 @@ HERE = Path(__file__).parent
 
 @functools.cache
 def _holoviews() -> Any:
-    """HoloViews with hvplot's pandas accessor, imported on first use (it takes seconds)."""
+    """HoloViews with hvplot's pandas accessor, imported on first use (it takes seconds).
+
+    Both renderers are loaded, so every figure carries options for each: Bokeh draws the live
+    plot, matplotlib the static twin. Bokeh stays the current backend (hvplot's options go there).
+    """
     import holoviews as hv
     import holoviews.plotting.bokeh  # noqa: F401  (the Bokeh renderer, without notebook set-up)
+    import holoviews.plotting.mpl  # noqa: F401  (the matplotlib renderer, for the static twins)
     import hvplot.pandas  # noqa: F401  (registers DataFrame.hvplot)
+
+    hv.Store.set_current_backend("bokeh")
 
     return hv
 
@@ -102,20 +109,50 @@ def _sources(*figs: Any) -> list[Any]:
     return [r.data_source for fig in figs for r in fig.renderers]
 
 
-def build_sigmoid_tangent(v: Mapping[str, Any]) -> Any:
+def _for_print(element: Any, **options: Any) -> Any:
+    """``element`` with ``options`` for the matplotlib backend too, so the static twin drawn
+    from the same object keeps the live plot's colours, labels and limits."""
+    return element.opts(backend="matplotlib", **options)
+
+
+# The matplotlib twin of a 640 x 400 plot: the same aspect, at 100 dpi the same size.
+PRINT_SIZE = dict(fig_inches=(WIDTH / 100, HEIGHT / 100), aspect="auto")
+
+
+def draw_sigmoid_tangent(v: Mapping[str, Any]) -> Any:
     """Figure 1: the sigmoid, its gradient, and the tangent at one point."""
     hv = _holoviews()
     curve = frames.sigmoid_frame(v["start"], v["stop"], v["points"])
     tangent = frames.tangent_frame(v["tangent_x"], v["half_width"])
     point = frames.point_frame(v["tangent_x"])
     opts = dict(responsive=False, xlabel="x", ylabel="value")
+    title = "Sigmoid, its gradient and a tangent"
     overlay = (
-        curve.hvplot.line(x="X", y="Sigmoid", color=TAN, label="sigmoid", **opts)
-        * curve.hvplot.line(x="X", y="Gradient", color=BLUE, label="gradient", **opts)
-        * tangent.hvplot.line(x="X-Tangent", y="Y-Tangent", color=RED, label="tangent", **opts)
-        * point.hvplot.scatter(x="X-Point", y="Y-Point", color=RED, size=60, **opts)
-    ).opts(hv.opts.Overlay(title="Sigmoid, its gradient and a tangent", legend_position="top_left"))
-    fig = _sized(_render(overlay))
+        _for_print(
+            curve.hvplot.line(x="X", y="Sigmoid", color=TAN, label="sigmoid", **opts), color=TAN
+        )
+        * _for_print(
+            curve.hvplot.line(x="X", y="Gradient", color=BLUE, label="gradient", **opts),
+            color=BLUE,
+        )
+        * _for_print(
+            tangent.hvplot.line(x="X-Tangent", y="Y-Tangent", color=RED, label="tangent", **opts),
+            color=RED,
+        )
+        * _for_print(
+            point.hvplot.scatter(x="X-Point", y="Y-Point", color=RED, size=60, **opts),
+            color=RED,
+            s=60,
+        )
+    ).opts(hv.opts.Overlay(title=title, legend_position="top_left"))
+    return _for_print(
+        overlay, title=title, legend_position="top_left", xlabel="x", ylabel="value", **PRINT_SIZE
+    )
+
+
+def build_sigmoid_tangent(v: Mapping[str, Any]) -> Any:
+    """Figure 1 live: ``draw_sigmoid_tangent`` in Bokeh under its sliders."""
+    fig = _sized(_render(draw_sigmoid_tangent(v)))
     _free_y(fig)
     return _with_controls(
         "sigmoid-tangent",
@@ -141,23 +178,42 @@ def _free_x(fig: Any) -> None:
     fig.x_range = DataRange1d(range_padding=0.05)
 
 
-def build_side_by_side(v: Mapping[str, Any]) -> Any:
-    """Figure 2: x, sigmoid(x) and the gradient in three panels sharing the x axis."""
-    from bokeh.layouts import gridplot
+SIDE_BY_SIDE = (("X", "x"), ("Sigmoid", "sigmoid(x)"), ("Gradient", "gradient"))
 
-    _holoviews()
+
+def draw_side_by_side(v: Mapping[str, Any]) -> Any:
+    """Figure 2: x, sigmoid(x) and the gradient in three panels sharing the x axis."""
+    hv = _holoviews()
     curve = frames.sigmoid_frame(v["start"], v["stop"], v["points"])
-    panels = []
-    for column_name, title in (("X", "x"), ("Sigmoid", "sigmoid(x)"), ("Gradient", "gradient")):
-        element = curve.hvplot.line(
-            x="X",
-            y=column_name,
+    panels = [
+        _for_print(
+            curve.hvplot.line(
+                x="X",
+                y=column_name,
+                color=SERIES_COLOURS[column_name],
+                title=title,
+                xlabel="x",
+                ylabel="",
+                responsive=False,
+            ),
             color=SERIES_COLOURS[column_name],
             title=title,
             xlabel="x",
             ylabel="",
-            responsive=False,
+            aspect=1,
         )
+        for column_name, title in SIDE_BY_SIDE
+    ]
+    layout = hv.Layout(panels).cols(3)
+    return _for_print(layout, fig_inches=(WIDTH / 100, 2.6), sublabel_format="")
+
+
+def build_side_by_side(v: Mapping[str, Any]) -> Any:
+    """Figure 2 live: each panel of ``draw_side_by_side`` in Bokeh, one grid, one x range."""
+    from bokeh.layouts import gridplot
+
+    panels = []
+    for element in draw_side_by_side(v):
         fig = _render(element)
         _free_y(fig)
         fig.sizing_mode = "scale_width"
@@ -182,27 +238,37 @@ def build_side_by_side(v: Mapping[str, Any]) -> Any:
     )
 
 
-def build_compression(v: Mapping[str, Any]) -> Any:
+COMPRESSION = (("X", "x"), ("Sigmoid", "sigmoid"), ("Gradient", "gradient"))
+
+
+def draw_compression(v: Mapping[str, Any]) -> Any:
     """Figure 3: the three series on one axis, where the gradient's range all but vanishes."""
     hv = _holoviews()
     curve = frames.sigmoid_frame(v["start"], v["stop"], v["points"])
+    axes = dict(
+        title="One axis: x, sigmoid and gradient",
+        legend_position="top_left",
+        ylim=(v["y_low"], v["y_high"]),
+        xlabel="x",
+        ylabel="value",
+    )
     overlay = hv.Overlay(
         [
-            curve.hvplot.line(
-                x="X", y=name, color=SERIES_COLOURS[name], label=label, responsive=False
+            _for_print(
+                curve.hvplot.line(
+                    x="X", y=name, color=SERIES_COLOURS[name], label=label, responsive=False
+                ),
+                color=SERIES_COLOURS[name],
             )
-            for name, label in (("X", "x"), ("Sigmoid", "sigmoid"), ("Gradient", "gradient"))
+            for name, label in COMPRESSION
         ]
-    ).opts(
-        hv.opts.Overlay(
-            title="One axis: x, sigmoid and gradient",
-            legend_position="top_left",
-            ylim=(v["y_low"], v["y_high"]),
-            xlabel="x",
-            ylabel="value",
-        )
-    )
-    fig = _sized(_render(overlay))
+    ).opts(hv.opts.Overlay(**axes))
+    return _for_print(overlay, **axes, **PRINT_SIZE)
+
+
+def build_compression(v: Mapping[str, Any]) -> Any:
+    """Figure 3 live: ``draw_compression`` in Bokeh under its sliders."""
+    fig = _sized(_render(draw_compression(v)))
     return _with_controls(
         "compression",
         FIGURES["compression"].params,
@@ -214,26 +280,35 @@ def build_compression(v: Mapping[str, Any]) -> Any:
     )
 
 
+def _whole_steps(plot: Any, element: Any) -> None:
+    """Matplotlib hook: ticks on the step axis only at whole steps."""
+    from matplotlib.ticker import MaxNLocator
+
+    plot.handles["axis"].xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def draw_decay(v: Mapping[str, Any]) -> Any:
+    """Figure 4: the cumulative product of gradients over steps, on ``v["scale"]``'s y axis."""
+    _holoviews()
+    decay = frames.decay_frame(v["x"], v["steps"])
+    axes = dict(title="Product of gradients after n steps", xlabel="steps n", ylabel="product")
+    logy = v["scale"] == "log"
+    line = decay.hvplot.line(
+        x="Step", y="Gradient", color=BLUE, logy=logy, responsive=False, **axes
+    )
+    dots = decay.hvplot.scatter(x="Step", y="Gradient", color=BLUE, size=30, responsive=False)
+    overlay = _for_print(line, color=BLUE) * _for_print(dots, color=BLUE, s=30)
+    return _for_print(overlay, logy=logy, hooks=[_whole_steps], **axes, **PRINT_SIZE)
+
+
 def build_decay(v: Mapping[str, Any]) -> Any:
-    """Figure 4: the cumulative product of gradients over steps, on a linear and a log axis."""
+    """Figure 4 live: ``draw_decay`` on both y axes in Bokeh, the chosen one visible."""
     from bokeh.layouts import column
     from bokeh.models import AdaptiveTicker
 
-    _holoviews()
-    decay = frames.decay_frame(v["x"], v["steps"])
     figs = {}
     for scale in ("linear", "log"):
-        element = decay.hvplot.line(
-            x="Step",
-            y="Gradient",
-            color=BLUE,
-            logy=scale == "log",
-            responsive=False,
-            title="Product of gradients after n steps",
-            xlabel="steps n",
-            ylabel="product",
-        ) * decay.hvplot.scatter(x="Step", y="Gradient", color=BLUE, size=30, responsive=False)
-        fig = _sized(_render(element))
+        fig = _sized(_render(draw_decay({**v, "scale": scale})))
         fig.xaxis.ticker = AdaptiveTicker(min_interval=1, num_minor_ticks=0)
         _free_y(fig)
         _free_x(fig)
@@ -247,6 +322,94 @@ def build_decay(v: Mapping[str, Any]) -> Any:
         body,
         sources=_sources(*figs.values()),
         plots=figs,
+    )
+
+
+# Alt text: what each figure shows, in numbers computed from the same frames it draws.
+
+SMALL = 0.01  # a gradient below this barely moves a weight: where the alt text says it falls
+
+
+def _num(value: float) -> str:
+    """A number as a reader reads it aloud: three significant figures, no float noise."""
+    return f"{value:.3g}"
+
+
+def _where_small(x: Any, gradient: Any) -> str:
+    """Where the (single-peaked) gradient falls below ``SMALL``, from the sampled points."""
+    small = gradient < SMALL
+    if not small.any():
+        return f"it stays above {SMALL:g} over the whole range"
+    if small.all():
+        return f"it stays below {SMALL:g} over the whole range"
+    big = (~small).nonzero()[0]
+    sides = []
+    if big[0] > 0:
+        sides.append(f"x \u2264 {_num(x[big[0] - 1])}")
+    if big[-1] < len(x) - 1:
+        sides.append(f"x \u2265 {_num(x[big[-1] + 1])}")
+    return f"it is below {SMALL:g} for " + " and for ".join(sides)
+
+
+def _curve_facts(v: Mapping[str, Any]) -> tuple[Any, str, str]:
+    """The sampled curve, and sentences on the sigmoid's range and the gradient's peak."""
+    curve = frames.sigmoid_frame(v["start"], v["stop"], v["points"])
+    x, s, g = (curve[c].to_numpy() for c in ("X", "Sigmoid", "Gradient"))
+    peak = int(g.argmax())
+    sigmoid = f"the sigmoid runs from {_num(s.min())} to {_num(s.max())}"
+    gradient = f"the gradient peaks at {_num(g[peak])} at x = {_num(x[peak])} and " + _where_small(
+        x, g
+    )
+    return curve, sigmoid, gradient
+
+
+def describe_sigmoid_tangent(v: Mapping[str, Any]) -> str:
+    """Alt text of figure 1."""
+    _, sigmoid, gradient = _curve_facts(v)
+    x0 = v["tangent_x"]
+    return (
+        f"Line chart over x from {_num(v['start'])} to {_num(v['stop'])}: {sigmoid}; "
+        f"{gradient}. The tangent touches the sigmoid at x = {_num(x0)}, "
+        f"y = {_num(float(maths.sigmoid(x0)))}, with slope "
+        f"{_num(float(maths.sigmoid_gradient(x0)))}."
+    )
+
+
+def describe_side_by_side(v: Mapping[str, Any]) -> str:
+    """Alt text of figure 2."""
+    _, sigmoid, gradient = _curve_facts(v)
+    return (
+        f"Three line charts side by side over x from {_num(v['start'])} to {_num(v['stop'])}: "
+        f"x itself spans {_num(v['stop'] - v['start'])} units; {sigmoid}; {gradient}."
+    )
+
+
+def describe_compression(v: Mapping[str, Any]) -> str:
+    """Alt text of figure 3."""
+    curve, _, _ = _curve_facts(v)
+    span = {c: float(curve[c].max() - curve[c].min()) for c in ("X", "Sigmoid", "Gradient")}
+    return (
+        f"x, the sigmoid and its gradient on one y axis from {_num(v['y_low'])} to "
+        f"{_num(v['y_high'])}, over x from {_num(v['start'])} to {_num(v['stop'])}: x spans "
+        f"{_num(span['X'])} units, the sigmoid {_num(span['Sigmoid'])} and the gradient only "
+        f"{_num(span['Gradient'])}, an almost flat line near zero."
+    )
+
+
+def describe_decay(v: Mapping[str, Any]) -> str:
+    """Alt text of figure 4."""
+    decay = frames.decay_frame(v["x"], v["steps"])
+    steps, product = decay["Step"].to_numpy(), decay["Gradient"].to_numpy()
+    small = (product < SMALL).nonzero()[0]
+    where = (
+        f"it falls below {SMALL:g} at step {int(steps[small[0]])}"
+        if len(small)
+        else f"it stays above {SMALL:g}"
+    )
+    return (
+        f"Line chart, {v['scale']} y axis: the product of sigmoid gradients at x = "
+        f"{_num(v['x'])} over {v['steps']} steps, {_num(product[0])} after step "
+        f"{int(steps[0])} and {_num(product[-1])} after step {int(steps[-1])}; {where}."
     )
 
 
@@ -317,6 +480,8 @@ FIGURES: dict[str, FigureSpec] = {
             ),
             build_sigmoid_tangent,
             _tangent_check,
+            draw=draw_sigmoid_tangent,
+            describe=describe_sigmoid_tangent,
         ),
         FigureSpec(
             "side-by-side",
@@ -324,6 +489,8 @@ FIGURES: dict[str, FigureSpec] = {
             _x_range(-5.0, 5.0),
             build_side_by_side,
             _range_check,
+            draw=draw_side_by_side,
+            describe=describe_side_by_side,
         ),
         FigureSpec(
             "compression",
@@ -335,12 +502,16 @@ FIGURES: dict[str, FigureSpec] = {
             ),
             build_compression,
             _range_check,
+            draw=draw_compression,
+            describe=describe_compression,
         ),
         FigureSpec(
             "decay",
             "The product of gradients over n steps",
             _DECAY + (Param("scale", str, "linear", "y axis", choices=("linear", "log")),),
             build_decay,
+            draw=draw_decay,
+            describe=describe_decay,
         ),
         FigureSpec(
             "numbers",

@@ -88,6 +88,12 @@ class FigureSpec:
 
     ``check`` holds the rules that tie parameters together (start below stop, ...): it
     returns an error text or None.
+
+    ``draw`` gives the figure as a backend-agnostic HoloViews object, styled for both Bokeh
+    and matplotlib: ``build`` renders that same object to Bokeh and adds the controls, the
+    static twin renders it with matplotlib. Tables have no ``draw``: their static twin is the
+    HTML table itself. ``describe`` gives the alt text: what the data shows, in numbers
+    computed from it.
     """
 
     name: str
@@ -95,6 +101,8 @@ class FigureSpec:
     params: tuple[Param, ...]
     build: Callable[[Mapping[str, Any]], Any]
     check: Callable[[Mapping[str, Any]], str | None] = field(default=lambda values: None)
+    draw: Callable[[Mapping[str, Any]], Any] | None = None
+    describe: Callable[[Mapping[str, Any]], str] | None = None
 
     def param(self, name: str) -> Param:
         for p in self.params:

@@ -1,0 +1,55 @@
+"""Static twins: the figure's HoloViews object drawn by matplotlib, as PNG or SVG bytes."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from vanishing_post.params import FigureError
+from vanishing_post.twins import twin_bytes
+
+PLOTTED = ["sigmoid-tangent", "side-by-side", "compression", "decay"]
+BLUE = (0x46, 0x87, 0xB7)
+
+
+@pytest.mark.parametrize("name", PLOTTED)
+def test_png_twin_is_a_wide_image_in_the_series_colours(name):
+    image = Image.open(io.BytesIO(twin_bytes(name, {}, "png"))).convert("RGB")
+    assert image.width > image.height > 200
+    colours = {c for _, c in image.getcolors(maxcolors=image.width * image.height)}
+    assert BLUE in colours or name == "side-by-side" and (0xCE, 0x7B, 0x6D) in colours
+
+
+@pytest.mark.parametrize("name", PLOTTED)
+def test_svg_twin_is_svg_text_with_the_figure_labels(name):
+    svg = twin_bytes(name, {}, "svg").decode()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert ">x<" in svg or "steps n" in svg
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_twin_bytes_are_the_same_every_time(fmt):
+    assert twin_bytes("decay", {"steps": 9}, fmt) == twin_bytes("decay", {"steps": 9}, fmt)
+
+
+def test_twin_follows_the_values():
+    assert twin_bytes("decay", {"scale": "log"}, "png") != twin_bytes("decay", {}, "png")
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "fmt", "says"),
+    [
+        ("nope", {}, "png", "unknown figure 'nope'"),
+        ("decay", {}, "gif", "format 'gif' is not known, allowed: png, svg"),
+        ("numbers", {}, "png", "figure 'numbers' is a table"),
+        ("decay", {"steps": "0"}, "png", "parameter 'steps'"),
+        ("decay", {"colour": "red"}, "svg", "unknown parameter 'colour'"),
+    ],
+)
+def test_bad_request_is_a_one_line_figure_error(name, raw, fmt, says):
+    with pytest.raises(FigureError) as caught:
+        twin_bytes(name, raw, fmt)
+    assert says in str(caught.value)
+    assert "\n" not in str(caught.value)
