@@ -1,0 +1,87 @@
+"""Byte-identical builds: two clean builds of the same sources give the same files, byte for byte.
+
+The second copy is made with other file times and in another folder, as a fresh clone elsewhere
+would be; feeds and sitemaps carry SOURCE_DATE_EPOCH or the newest post's date, not the clock.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.sites import Build, build, copy_site
+
+NEWEST_POST = "Fri, 20 Nov 2026 09:00:00 GMT"  # posts/rnns-and-vanishing-gradients.rst
+NOVEMBER_2030 = 1920000000  # 2030-11-04 05:20 UTC
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def second(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The site built again, elsewhere, from sources with other modification times."""
+    root = copy_site(tmp_path_factory.mktemp("again") / "elsewhere")
+    for path in root.rglob("*"):
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    done = build(root)
+    if done.returncode != 0:
+        pytest.fail(f"nikola build --strict failed ({done.returncode}):\n{done.log}")
+    return done
+
+
+def test_two_clean_builds_are_identical_file_by_file(site: Build, second: Build) -> None:
+    first, again = files(site.output), files(second.output)
+    assert sorted(first) == sorted(again)
+    differ = [name for name in first if first[name] != again[name]]
+    assert differ == []
+
+
+@pytest.mark.parametrize("name", ["rss.xml", "categories/rnn.xml"])
+def test_feeds_are_dated_by_the_newest_post(site: Build, name: str) -> None:
+    assert f"<lastBuildDate>{NEWEST_POST}</lastBuildDate>" in (site.output / name).read_text()
+
+
+@pytest.mark.parametrize("name", ["sitemap.xml", "sitemapindex.xml"])
+def test_sitemaps_are_dated_by_the_newest_post(site: Build, name: str) -> None:
+    dates = re.findall(r"<lastmod>([^<]*)</lastmod>", (site.output / name).read_text())
+    assert dates and set(dates) == {"2026-11-20T09:00:00Z"}
+
+
+def test_source_date_epoch_dates_feeds_and_sitemaps(second: Build) -> None:
+    for name in ("rss.xml", "sitemap.xml"):
+        (second.output / name).unlink()
+    done = run(second.root, {"SOURCE_DATE_EPOCH": str(NOVEMBER_2030)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    rss = (second.output / "rss.xml").read_text()
+    assert "<lastBuildDate>Mon, 04 Nov 2030 05:20:00 GMT</lastBuildDate>" in rss
+    assert "<lastmod>2030-11-04T05:20:00Z</lastmod>" in (second.output / "sitemap.xml").read_text()
+
+
+@pytest.mark.parametrize("value", ["yesterday", "1.5e9", "99999999999999999999"])
+def test_a_bad_source_date_epoch_stops_the_build_in_one_line(tmp_path: Path, value: str) -> None:
+    root = copy_site(tmp_path / "site")
+    done = run(root, {"SOURCE_DATE_EPOCH": value})
+    assert done.returncode != 0
+    assert f"ERROR: SOURCE_DATE_EPOCH={value!r}: allowed: whole seconds since 1970" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (root / "output").exists()
+
+
+def run(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "nikola", "build", "--strict"],
+        cwd=root,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
