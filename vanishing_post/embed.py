@@ -88,22 +88,40 @@ def figure_html(
 ) -> str:
     """The HTML fragment of one registered figure: live plot, controls, caption, script.
 
-    ``raw`` values are checked against the figure's parameters (FigureError on a mistake).
+    ``raw`` values are checked against the figure's parameters (FigureError on a mistake);
+    an author's ``title`` replaces the caption and, like all text, is escaped.
     """
+    return environment().get_template("figure.html").render(_figure_context(name, raw, key, number))
+
+
+def page_html(name: str, raw: Mapping[str, Any] | None) -> str:
+    """One figure as a self-contained page: BokehJS and its widgets inline, nothing fetched.
+
+    What ``python -m vanishing_post render`` writes: the page opens offline, from a file.
+    """
+    from bokeh.resources import Resources
+
+    context = _figure_context(name, raw, key=name, number=None)
+    resources = Resources(mode="inline", components=["bokeh", "bokeh-widgets"])
+    bokehjs = [_markup(js) for js in resources.js_raw]
+    return environment().get_template("page.html").render(context, bokehjs=bokehjs)
+
+
+def _figure_context(
+    name: str, raw: Mapping[str, Any] | None, key: str, number: int | None
+) -> dict[str, Any]:
+    """What figure.html needs: everything checked first, then the figure drawn."""
     spec = lookup(FIGURES, name)
     values = spec.values(raw)
+    caption = spec.caption(raw)
     script, div = components(spec.build(values), key)
-    return (
-        environment()
-        .get_template("figure.html")
-        .render(
-            key=key,
-            name=name,
-            number=number,
-            title=spec.title,
-            div=_markup(div),
-            script=_markup(script),
-        )
+    return dict(
+        key=key,
+        name=spec.name,
+        number=number,
+        title=caption,
+        div=_markup(div),
+        script=_markup(script),
     )
 
 

@@ -34,6 +34,8 @@ class Param:
 
     def allowed(self) -> str:
         """What values are allowed, in words, for error messages and ``list``."""
+        if self.kind is str and not self.choices:
+            return f"one line of text, {_fmt(self.low)} to {_fmt(self.high)} characters"
         if self.kind is str:
             return "one of " + ", ".join(self.choices)
         noun = "an integer" if self.kind is int else "a number"
@@ -42,6 +44,8 @@ class Param:
     def coerce(self, figure: str, raw: Any) -> Any:
         """Turn a raw value (text from a shortcode or the command line) into a checked value."""
         where = f"figure '{figure}', parameter '{self.name}'"
+        if self.kind is str and not self.choices:
+            return self._text(where, raw)
         if self.kind is str:
             value = str(raw).strip()
             if value not in self.choices:
@@ -49,10 +53,31 @@ class Param:
             return value
         value = _number(raw, self.kind)
         if value is None:
-            raise FigureError(f"{where}: got {raw!r}, allowed: {self.allowed()}")
+            why = " (not a finite number)" if _non_finite(raw) else ""
+            raise FigureError(f"{where}: got {raw!r}{why}, allowed: {self.allowed()}")
         if not self.low <= value <= self.high:
             raise FigureError(f"{where}: {raw!r} is out of range, allowed: {self.allowed()}")
         return value
+
+    def _text(self, where: str, raw: Any) -> str:
+        """Free text (a caption): one line, its length within ``low``..``high``.
+
+        Only checked here; whoever writes it into a page escapes it.
+        """
+        if not isinstance(raw, str):
+            raise FigureError(f"{where}: got {raw!r}, allowed: {self.allowed()}")
+        value = raw.strip()
+        if not self.low <= len(value) <= self.high or not value.isprintable():
+            raise FigureError(f"{where}: got {raw!r}, allowed: {self.allowed()}")
+        return value
+
+
+def _non_finite(raw: Any) -> bool:
+    """Whether ``raw`` reads as NaN or an infinity (worth saying so in the error)."""
+    try:
+        return not math.isfinite(float(raw))
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def _number(raw: Any, kind: type) -> float | int | None:
@@ -82,6 +107,10 @@ def _fmt(v: float | None) -> str:
     return f"{v:g}"
 
 
+TITLE = Param("title", str, None, "caption", 1, 200, control=False)
+"""The caption every figure takes: plain text, escaped wherever it is written."""
+
+
 @dataclass(frozen=True)
 class FigureSpec:
     """A registered figure: its parameters and the builder that draws it.
@@ -105,17 +134,28 @@ class FigureSpec:
     describe: Callable[[Mapping[str, Any]], str] | None = None
 
     def param(self, name: str) -> Param:
-        for p in self.params:
+        """The parameter called ``name``, ``title`` included (every figure takes one)."""
+        for p in self.params + (TITLE,):
             if p.name == name:
                 return p
-        known = ", ".join(p.name for p in self.params)
-        raise FigureError(f"figure '{self.name}': unknown parameter '{name}', known: {known}")
+        known = ", ".join(p.name for p in self.params + (TITLE,))
+        raise FigureError(f"figure '{self.name}': unknown parameter {name!r}, known: {known}")
+
+    def caption(self, raw: Mapping[str, Any] | None = None) -> str:
+        """The caption: the author's ``title`` if given (checked), else the figure's own."""
+        if raw and TITLE.name in raw:
+            return TITLE.coerce(self.name, raw[TITLE.name])
+        return self.title
 
     def values(self, raw: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """Defaults overlaid with ``raw``, every value checked; raises FigureError."""
+        """Defaults overlaid with ``raw``, every value checked; raises FigureError.
+
+        ``title`` is checked too but left out: it is the caption (``caption``), not the drawing's.
+        """
         raw = raw or {}
         for name in raw:
             self.param(name)
+        self.caption(raw)
         values = {
             p.name: p.coerce(self.name, raw[p.name]) if p.name in raw else p.default
             for p in self.params

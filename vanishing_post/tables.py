@@ -29,15 +29,18 @@ def table_html(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return environment().get_template("table.html").render(headers=headers, rows=rows).strip()
 
 
-def extremes_html(extremes: pd.DataFrame) -> str:
-    """Max and min of each series, three places."""
-    rows = [(name, f"{r.Max:.3f}", f"{r.Min:.3f}") for name, r in extremes.iterrows()]
-    return table_html(("", "max", "min"), rows)
+EXTREMES_HEADERS = ("", "max", "min")
+DECAY_STEPS_HEADERS = ("step", "x", "sigmoid(x)", "gradient", "product so far")
 
 
-def decay_steps_html(steps: pd.DataFrame) -> str:
+def extremes_rows(extremes: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """Max and min of each series, three places: the text the page and the terminal show."""
+    return [(name, f"{r.Max:.3f}", f"{r.Min:.3f}") for name, r in extremes.iterrows()]
+
+
+def decay_steps_rows(steps: pd.DataFrame) -> list[tuple[str, ...]]:
     """The decay step by step; every number in its shortest exact form."""
-    rows = [
+    return [
         (
             str(r.Step),
             repr(float(r.X)),
@@ -47,4 +50,13 @@ def decay_steps_html(steps: pd.DataFrame) -> str:
         )
         for r in steps.itertuples()
     ]
-    return table_html(("step", "x", "sigmoid(x)", "gradient", "product so far"), rows)
+
+
+def extremes_html(extremes: pd.DataFrame) -> str:
+    """Max and min of each series, three places."""
+    return table_html(EXTREMES_HEADERS, extremes_rows(extremes))
+
+
+def decay_steps_html(steps: pd.DataFrame) -> str:
+    """The decay step by step; every number in its shortest exact form."""
+    return table_html(DECAY_STEPS_HEADERS, decay_steps_rows(steps))

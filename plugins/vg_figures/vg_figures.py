@@ -7,6 +7,7 @@ lives in ``vanishing_post`` and knows nothing of Nikola. The module is not calle
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -36,18 +37,23 @@ class FigureShortcode(ShortcodePlugin):
         return None
 
     def handler(self, *names, site=None, data=None, lang=None, post=None, **params):
+        """``names`` holds the figure's name; ``params`` its parameters, as text."""
         from vanishing_post.embed import figure_html
         from vanishing_post.params import FigureError
 
         where = f"shortcode 'figure' in {post.source_path if post else 'a page'}"
-        if len(names) != 1:
-            raise FigureError(f"{where}: give exactly one figure name, got {len(names)}")
         page = (post.source_path if post else "", lang)
         self._numbers[page] += 1
         number = self._numbers[page]
-        slug = post.meta("slug", lang) if post else "page"
+        key = f"{_key(post.meta('slug', lang) if post else '')}-{number}"
         try:
-            html = figure_html(names[0], params, key=f"{slug}-{number}", number=number)
+            if len(names) != 1:
+                shown = " ".join(repr(n) for n in names) or "none"
+                raise FigureError(
+                    f"give exactly one figure name, got {shown}, allowed: one of the"
+                    " registered figures (python -m vanishing_post list)"
+                )
+            html = figure_html(names[0], params, key=key, number=number)
         except FigureError as error:
             # An author's mistake: one line naming the post, the figure and the argument, and
             # a failed build (as Nikola does for its own shortcode errors), no traceback.
@@ -57,3 +63,8 @@ class FigureShortcode(ShortcodePlugin):
                 f"{where}: figure '{names[0]}' failed: {type(error).__name__}: {error}"
             ) from error
         return html, self._deps
+
+
+def _key(slug: str) -> str:
+    """The post's slug as the start of element ids: lower-case letters, digits and hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "page"

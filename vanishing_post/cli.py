@@ -1,0 +1,210 @@
+"""``python -m vanishing_post``: the post's figures and numbers from a terminal.
+
+``list`` shows every registered figure with its parameters; ``render`` writes one figure to a
+file; ``stats`` prints the numbers the post prints. A user's mistake is one line on stderr and
+exit status 2, and no file is left half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from vanishing_post.params import TITLE, FigureError, FigureSpec, lookup
+from vanishing_post.registry import FIGURES
+
+PROG = "python -m vanishing_post"
+USAGE_ERROR = 2
+OUTPUTS = {".html": "html", ".png": "png", ".svg": "svg"}
+# `stats` prints what these two figures show in the post: the extremes and the decay.
+STATS_FIGURES = ("numbers", "decay-steps")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (no usage block), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands.add_parser("list", help="every figure, its parameters, defaults and allowed values")
+    render = commands.add_parser("render", help="one figure to an HTML page (or PNG/SVG)")
+    render.add_argument("name", help="a registered figure (see `list`)")
+    render.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="file to write; .html (self-contained), .png or .svg (default: NAME.html)",
+    )
+    stats = commands.add_parser("stats", help="the numbers the post prints")
+    for sub in (render, stats):
+        sub.add_argument(
+            "--set",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="a parameter's value; repeat for several",
+        )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status (2 for a user's mistake, with one line)."""
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except FigureError as error:
+        print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    except BrokenPipeError:  # `... list | head`: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def settings(pairs: Sequence[str], where: str = "") -> dict[str, str]:
+    """``KEY=VALUE`` texts as a dict; a malformed or repeated key is an error."""
+    where = f"{where}: " if where else ""
+    raw: dict[str, str] = {}
+    for pair in pairs:
+        key, equals, value = pair.partition("=")
+        key = key.strip()
+        if not equals or not key:
+            raise FigureError(f"{where}--set {pair!r}, allowed: KEY=VALUE")
+        if key in raw:
+            raise FigureError(f"{where}parameter {key!r} is set twice, allowed: once")
+        raw[key] = value
+    return raw
+
+
+def list_figures(args: argparse.Namespace) -> int:
+    """Every figure with its parameters, defaults and allowed values."""
+    for spec in FIGURES.values():
+        print(f"{spec.name}: {spec.title}")
+        rows = [(p.name, _default(p.default), p.allowed()) for p in spec.params]
+        rows.append((TITLE.name, "the caption above", TITLE.allowed()))
+        print(_columns(("parameter", "default", "allowed"), rows, indent="  "))
+        print()
+    return 0
+
+
+def render(args: argparse.Namespace) -> int:
+    """One figure to a file: a self-contained HTML page, or a static PNG/SVG."""
+    spec = lookup(FIGURES, args.name)
+    raw = settings(args.set, f"figure '{spec.name}'")
+    output = args.output if args.output is not None else Path(f"{spec.name}.html")
+    where = f"figure '{spec.name}', output '{output}'"
+    kind = OUTPUTS.get(output.suffix.lower())
+    if kind is None:
+        raise FigureError(f"{where}: unknown extension, allowed: {', '.join(OUTPUTS)}")
+    _check_folder(output, where)
+    values = spec.values(raw)  # every mistake reported before any drawing
+
+    def draw() -> bytes:
+        if kind == "html":
+            from vanishing_post.embed import page_html
+
+            return page_html(spec.name, raw).encode()
+        return _twin(spec, values, kind, where)
+
+    size = write_atomically(output, draw, where)
+    print(f"wrote {output} ({size / 1024:.0f} KB)")
+    return 0
+
+
+def _twin(spec: FigureSpec, values: Mapping[str, Any], kind: str, where: str) -> bytes:
+    raise FigureError(f"{where}: {kind.upper()} output is not available yet, allowed: .html")
+
+
+def stats(args: argparse.Namespace) -> int:
+    """The extremes over the x range and the decay step by step, as the post prints them."""
+    from vanishing_post import frames, tables
+
+    specs = [FIGURES[name] for name in STATS_FIGURES]
+    raw = settings(args.set)
+    owners = {p.name: spec for spec in specs for p in spec.params}
+    for key in raw:
+        if key not in owners:
+            known = ", ".join(sorted(owners))
+            raise FigureError(f"unknown parameter {key!r}, known: {known}")
+    numbers, decay = (
+        spec.values({k: v for k, v in raw.items() if owners[k] is spec}) for spec in specs
+    )
+    print(
+        f"Largest and smallest values for x from {numbers['start']:g} to {numbers['stop']:g}"
+        f" ({numbers['points']} points)"
+    )
+    sigmoid = frames.sigmoid_frame(numbers["start"], numbers["stop"], numbers["points"])
+    rows = tables.extremes_rows(frames.extremes_frame(sigmoid))
+    print(_columns(tables.EXTREMES_HEADERS, rows))
+    print()
+    print(f"The gradient's product over {decay['steps']} steps at x = {decay['x']:g}")
+    rows = tables.decay_steps_rows(frames.decay_steps_frame(decay["x"], decay["steps"]))
+    print(_columns(tables.DECAY_STEPS_HEADERS, rows))
+    return 0
+
+
+COMMANDS = {"list": list_figures, "render": render, "stats": stats}
+
+
+def _default(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _columns(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "") -> str:
+    """A plain-text table, each column as wide as its widest cell."""
+    table = [tuple(headers), *(tuple(r) for r in rows)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
+    return "\n".join(
+        indent + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in table
+    )
+
+
+def _check_folder(output: Path, where: str) -> None:
+    folder = output.parent
+    if not folder.is_dir():
+        raise FigureError(f"{where}: '{folder}' is not an existing folder, allowed: a file in one")
+    if output.is_dir():
+        raise FigureError(f"{where}: is a folder, allowed: a file name")
+
+
+def write_atomically(output: Path, produce: Callable[[], bytes], where: str) -> int:
+    """Write what ``produce()`` returns to ``output``; returns its size in bytes.
+
+    The temporary file beside ``output`` is made first, so an unwritable place fails before
+    seconds of drawing; then it is filled and renamed into place. A reader (or a crash)
+    never sees half a file, and on any failure nothing is left behind.
+    """
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=output.parent, prefix=f".{output.name}.", suffix=".part"
+        )
+    except OSError as error:
+        raise FigureError(f"{where}: cannot write there ({error.strerror})") from None
+    try:
+        with os.fdopen(handle, "wb") as file:
+            data = produce()
+            file.write(data)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, output)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise FigureError(f"{where}: cannot write there ({error.strerror})") from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return len(data)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
