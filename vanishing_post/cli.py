@@ -120,7 +120,13 @@ def render(args: argparse.Namespace) -> int:
 
 
 def _twin(spec: FigureSpec, values: Mapping[str, Any], kind: str, where: str) -> bytes:
-    raise FigureError(f"{where}: {kind.upper()} output is not available yet, allowed: .html")
+    """The figure's static twin (what readers without JavaScript see), as PNG or SVG."""
+    from vanishing_post.twins import twin_bytes
+
+    try:
+        return twin_bytes(spec.name, values, kind)
+    except FigureError as error:
+        raise FigureError(f"{where}: {error}") from None
 
 
 def stats(args: argparse.Namespace) -> int:

@@ -1,0 +1,199 @@
+"""``python -m vanishing_post``: list, render and stats, run the way an author runs them."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.reader import open_page, series_colours_seen, wait_for_figures
+from tests.sites import ROOT
+from tests.test_site import Page
+from vanishing_post import cli, maths
+from vanishing_post.params import FigureError
+from vanishing_post.registry import FIGURES
+
+PAGE_TITLE = "Twelve steps <b>down</b> & out"
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "vanishing_post", *args],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def main_output(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    assert cli.main(list(args)) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    return out
+
+
+def test_list_shows_every_figure_with_its_parameters_defaults_and_allowed_values(capsys):
+    out = main_output(capsys, "list")
+    for spec in FIGURES.values():
+        assert f"{spec.name}: {spec.title}" in out
+        section = out.split(f"{spec.name}: ", 1)[1].split("\n\n", 1)[0]
+        for p in spec.params:
+            default = f"{p.default:g}" if isinstance(p.default, float) else str(p.default)
+            assert re.search(
+                rf"^  {re.escape(p.name)} +{re.escape(default)} +{re.escape(p.allowed())}$",
+                section,
+                re.MULTILINE,
+            ), (p.name, section)
+        assert "title" in section
+
+
+def test_stats_prints_the_numbers_the_post_prints(capsys):
+    out = main_output(capsys, "stats")
+    assert re.search(r"^Gradient +0\.250 +0\.007$", out, re.MULTILINE)
+    assert re.search(r"^Sigmoid +0\.993 +0\.007$", out, re.MULTILINE)
+    assert re.search(r"^6 +0\.0 +0\.5 +0\.25 +0\.000244140625$", out, re.MULTILINE)
+
+
+def test_stats_follows_its_settings(capsys):
+    out = main_output(capsys, "stats", "--set", "x=1", "--set", "steps=3", "--set", "stop=20")
+    assert "for x from -5 to 20 (100 points)" in out
+    assert re.search(r"^X +20\.000 +-5\.000$", out, re.MULTILINE)
+    products = re.findall(r"^\d+ +1\.0 .* (\S+)$", out, re.MULTILINE)
+    assert [float(p) for p in products] == list(maths.decay(1.0, 3))
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """One real ``render`` of a figure with non-default parameters and a title to escape."""
+    folder = tmp_path_factory.mktemp("render")
+    done = run(
+        "render", "decay", "--set", "steps=12", "--set", "scale=log",
+        "--set", f"title={PAGE_TITLE}", "-o", "twelve.html", cwd=folder,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return folder, done
+
+
+def test_render_writes_only_the_page_it_names(rendered):
+    folder, done = rendered
+    assert sorted(p.name for p in folder.iterdir()) == ["twelve.html"]
+    assert done.stdout.startswith("wrote twelve.html (")
+    assert oct((folder / "twelve.html").stat().st_mode & 0o777) != "0o600"
+
+
+def test_rendered_page_carries_bokehjs_inline_and_refers_to_nothing(rendered):
+    folder, _ = rendered
+    page = Page(folder / "twelve.html")
+    assert page.addresses == []  # no src=, no href=: nothing to fetch, nothing to follow
+    assert page.figures == ["decay"]
+    bokehjs = [s for s in page.inline_scripts if "Anaconda, Inc., and Bokeh Contributors" in s]
+    assert len(bokehjs) == 2, "bokeh.min.js and bokeh-widgets.min.js, inline"
+
+
+def test_rendered_page_escapes_the_title(rendered):
+    folder, _ = rendered
+    html = (folder / "twelve.html").read_text()
+    escaped = "Twelve steps &lt;b&gt;down&lt;/b&gt; &amp; out"
+    assert f"<title>{escaped}</title>" in html
+    assert escaped in html.split("<figcaption>", 1)[1]
+    assert "<b>down</b>" not in html
+
+
+def test_rendered_page_draws_offline_in_chromium(rendered, browser):
+    folder, _ = rendered
+    visit = open_page(browser, f"file://{folder}/", "twelve.html", offline=True)
+    try:
+        wait_for_figures(visit, 1)
+        image = visit.page.locator("figure .vg-live").screenshot()
+        from io import BytesIO
+
+        from PIL import Image
+
+        assert "blue" in series_colours_seen(Image.open(BytesIO(image)).convert("RGB"))
+        assert visit.console_errors == []
+        assert visit.offsite_requests == []
+        assert visit.failed_requests == []
+    finally:
+        visit.page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("output", "magic"), [("tangent.png", b"\x89PNG\r\n"), ("TANGENT.SVG", b"<?xml")]
+)
+def test_render_writes_the_static_twin_by_the_file_extension(output, magic, tmp_path, capsys):
+    assert (
+        cli.main(
+            ["render", "sigmoid-tangent", "--set", "tangent_x=3", "-o", str(tmp_path / output)]
+        )
+        == 0
+    )
+    assert (tmp_path / output).read_bytes().startswith(magic)
+    assert [p.name for p in tmp_path.iterdir()] == [output]
+
+
+def test_a_table_has_no_static_twin_and_says_which_figures_do(tmp_path, capsys):
+    assert cli.main(["render", "numbers", "-o", str(tmp_path / "numbers.svg")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"figure 'numbers', output '{tmp_path / 'numbers.svg'}'" in err
+    assert "is a table: it has no image twin, figures with one: compression" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_render_keeps_the_file_already_there(tmp_path):
+    page = tmp_path / "decay.html"
+    page.write_text("the previous page")
+    done = run("render", "decay", "--set", "steps=100", cwd=tmp_path)
+    assert done.returncode == 2
+    assert page.read_text() == "the previous page"
+    assert list(tmp_path.iterdir()) == [page]
+
+
+def test_writing_replaces_the_file_whole_and_leaves_no_temporary(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("old")
+    assert cli.write_atomically(page, lambda: b"new page", "here") == len(b"new page")
+    assert page.read_bytes() == b"new page"
+    assert list(tmp_path.iterdir()) == [page]
+
+
+def test_a_failure_while_drawing_leaves_nothing_behind(tmp_path):
+    def broken() -> bytes:
+        raise RuntimeError("the figure broke")
+
+    with pytest.raises(RuntimeError, match="the figure broke"):
+        cli.write_atomically(tmp_path / "page.html", broken, "here")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failure_while_writing_is_a_one_line_error_and_leaves_nothing(tmp_path):
+    with pytest.raises(FigureError, match=r"^here: cannot write there \(Is a directory\)$"):
+        (tmp_path / "taken").mkdir()
+        cli.write_atomically(tmp_path / "taken", lambda: b"page", "here")
+    assert [p.name for p in tmp_path.iterdir()] == ["taken"]
+
+
+@pytest.mark.parametrize(
+    ("pairs", "expected"),
+    [
+        ([], {}),
+        (["steps=3"], {"steps": "3"}),
+        (["title=a=b", " x =2"], {"title": "a=b", "x": "2"}),
+        (["title="], {"title": ""}),
+    ],
+)
+def test_settings_read_key_value_pairs(pairs, expected):
+    assert cli.settings(pairs) == expected
+
+
+@pytest.mark.parametrize("pairs", [["steps"], ["=3"], ["x=1", "x=2"]])
+def test_settings_refuse_malformed_or_repeated_keys(pairs):
+    with pytest.raises(FigureError, match="allowed"):
+        cli.settings(pairs, "figure 'decay'")
