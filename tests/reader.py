@@ -18,6 +18,7 @@ class Visit:
     page: Any
     base_url: str
     console_errors: list[str] = field(default_factory=list)
+    console_warnings: list[str] = field(default_factory=list)
     offsite_requests: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
 
@@ -27,6 +28,7 @@ def open_page(browser: Any, base_url: str, path: str, **context: Any) -> Visit:
     page = browser.new_context(**context).new_page()
     visit = Visit(page, base_url)
     page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
+    page.on("console", lambda m: m.type == "warning" and visit.console_warnings.append(m.text))
     page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
     page.on(
         "request",
@@ -86,3 +88,169 @@ def figure_text(visit: Visit, figure_id: str) -> str:
            }""",
         figure_id,
     )
+
+
+# --- Controls: what a reader does with a figure's sliders and buttons, and what they then see.
+# A figure is found by its id on the page; its Bokeh document by the root its div names.
+
+_DOCUMENT = """id => {
+  const root = document.querySelector(`figure#${id} [data-root-id]`).dataset.rootId;
+  return Bokeh.documents.find(d => d.roots().some(r => r.id === root));
+}"""
+
+# What the reader's eyes get from a figure: every plotted series, table, range and visible plot
+# (not the controls, so that a control moved but not yet redrawn does not count as a redraw).
+_DRAWN = f"""id => {{
+  const doc = ({_DOCUMENT})(id);
+  const models = [...doc.all_models];
+  const column = (source, spec) => spec && spec.field !== undefined
+    ? Array.from(source.data[spec.field] ?? [], Number) : null;
+  const series = models.filter(m => m.type === "GlyphRenderer").map(r => ({{
+    x: column(r.data_source, r.glyph.x), y: column(r.data_source, r.glyph.y),
+    x_field: r.glyph.x.field ?? null, y_field: r.glyph.y.field ?? null,
+    id: r.id, visible: r.visible,
+  }}));
+  series.sort((a, b) => a.id.localeCompare(b.id, "en", {{numeric: true}}));
+  const plots = models.filter(m => m.type === "Figure" || m.type === "Plot").map(p => ({{
+    id: p.id, visible: p.visible, y_scale: p.y_scale.type,
+    x_range: [p.x_range.start, p.x_range.end], y_range: [p.y_range.start, p.y_range.end],
+  }}));
+  plots.sort((a, b) => a.id.localeCompare(b.id, "en", {{numeric: true}}));
+  const tables = models.filter(m => m.type === "Div").map(d => d.text);
+  return {{series, plots, tables}};
+}}"""
+
+
+def _drawn(visit: Visit, figure_id: str) -> dict[str, Any]:
+    return visit.page.evaluate(_DRAWN, figure_id)
+
+
+def read_controls(visit: Visit, figure_id: str) -> dict[str, Any]:
+    """The values the figure's controls show: a number per slider, the chosen label per group."""
+    return visit.page.evaluate(
+        f"""id => {{
+          const doc = ({_DOCUMENT})(id);
+          const out = {{}};
+          for (const m of doc.all_models) {{
+            if (!m.name) continue;
+            if (m.type === "Slider") out[m.name] = m.value;
+            else if (m.type === "RadioButtonGroup") out[m.name] = m.labels[m.active];
+          }}
+          return out;
+        }}""",
+        figure_id,
+    )
+
+
+def read_slider_bounds(visit: Visit, figure_id: str) -> dict[str, tuple[float, float, float]]:
+    """(start, end, step) of every slider of the figure, by parameter name."""
+    return {
+        name: tuple(bounds)
+        for name, bounds in visit.page.evaluate(
+            f"""id => Object.fromEntries([...({_DOCUMENT})(id).all_models]
+                  .filter(m => m.type === "Slider" && m.name)
+                  .map(m => [m.name, [m.start, m.end, m.step]]))""",
+            figure_id,
+        ).items()
+    }
+
+
+def read_plotted_data(visit: Visit, figure_id: str) -> list[dict[str, Any]]:
+    """Every series the figure plots, from Bokeh's models: x and y as drawn, in model order."""
+    return _drawn(visit, figure_id)["series"]
+
+
+def read_plots(visit: Visit, figure_id: str) -> list[dict[str, Any]]:
+    """Each plot of the figure: whether it shows, its y scale and its ranges."""
+    return _drawn(visit, figure_id)["plots"]
+
+
+def read_table(visit: Visit, figure_id: str) -> list[list[str]]:
+    """The figure's table as the reader reads it: rows of cell texts, the header row first."""
+    return visit.page.evaluate(
+        """id => {
+             const find = node => node.querySelector("table") ?? [...node.querySelectorAll("*")]
+               .filter(e => e.shadowRoot).map(e => find(e.shadowRoot)).find(t => t) ?? null;
+             const table = find(document.querySelector(`figure#${id} .vg-live`));
+             return [...table.rows].map(row => [...row.cells].map(c => c.textContent));
+           }""",
+        figure_id,
+    )
+
+
+def _slider(visit: Visit, figure_id: str, label: str) -> Any:
+    """The slider titled ``label`` (its title reads "label: value")."""
+    title = visit.page.locator(".bk-slider-title", has_text=f"{label}:")
+    sliders = visit.page.locator(f"figure#{figure_id} .bk-Slider").filter(has=title)
+    assert sliders.count() == 1, f"{sliders.count()} sliders titled {label!r} in {figure_id}"
+    return sliders
+
+
+def _acting(visit: Visit, figure_id: str, act: Any) -> None:
+    """Do ``act`` as the reader, then wait until the figure is redrawn (when anything moved).
+
+    CustomJS callbacks run asynchronously: wait for the drawn data to change, then for it to
+    settle (a callback that puts a control back runs the redraw a second time).
+    """
+    controls = read_controls(visit, figure_id)
+    before = visit.page.evaluate(f"id => JSON.stringify(({_DRAWN})(id))", figure_id)
+    act()
+    if read_controls(visit, figure_id) == controls:
+        return
+    visit.page.wait_for_function(
+        f"([id, before]) => JSON.stringify(({_DRAWN})(id)) !== before",
+        arg=[figure_id, before],
+        timeout=10000,
+    )
+    settled = None
+    for _ in range(50):
+        visit.page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r)))")
+        now = _drawn(visit, figure_id)
+        if now == settled:
+            return
+        settled = now
+    raise AssertionError(f"{figure_id} kept redrawing after the reader's input")
+
+
+def move_slider_with_keyboard(
+    visit: Visit, figure_id: str, label: str, key: str, presses: int = 1
+) -> None:
+    """Focus the slider titled ``label`` (as Tab would) and press ``key`` (ArrowRight, End, ...)."""
+    handle = _slider(visit, figure_id, label).locator(".noUi-handle")
+
+    def act() -> None:
+        handle.focus()
+        for _ in range(presses):
+            handle.press(key)
+
+    _acting(visit, figure_id, act)
+
+
+def drag_slider(visit: Visit, figure_id: str, label: str, fraction: float) -> None:
+    """Drag the handle of the slider titled ``label`` with the mouse to ``fraction`` of its track."""
+    slider = _slider(visit, figure_id, label)
+    slider.scroll_into_view_if_needed()
+    handle = slider.locator(".noUi-handle").bounding_box()
+    track = slider.locator(".noUi-base").bounding_box()
+    mouse = visit.page.mouse
+
+    def act() -> None:
+        mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+        mouse.down()
+        y = track["y"] + track["height"] / 2
+        target = track["x"] + fraction * track["width"]
+        here = handle["x"] + handle["width"] / 2
+        mouse.move((here + target) / 2, y, steps=4)
+        mouse.move(target, y, steps=4)
+        mouse.up()
+
+    _acting(visit, figure_id, act)
+
+
+def choose_option(visit: Visit, figure_id: str, option: str, keyboard: bool = False) -> None:
+    """Choose the button labelled ``option``: a click, or focus and Enter with ``keyboard``."""
+    button = visit.page.locator(f"figure#{figure_id} .bk-btn", has_text=option)
+    if keyboard:
+        _acting(visit, figure_id, lambda: (button.focus(), button.press("Enter")))
+    else:
+        _acting(visit, figure_id, button.click)
