@@ -105,15 +105,23 @@ _DRAWN = f"""id => {{
   const models = [...doc.all_models];
   const column = (source, spec) => spec && spec.field !== undefined
     ? Array.from(source.data[spec.field] ?? [], Number) : null;
+  const figures = models.filter(m => m.type === "Figure" || m.type === "Plot");
+  const scaleOf = r => {{
+    const plot = figures.find(p => p.renderers.includes(r));
+    return (r.y_range_name === "default" ? plot.y_scale : plot.extra_y_scales[r.y_range_name]).type;
+  }};
   const series = models.filter(m => m.type === "GlyphRenderer").map(r => ({{
     x: column(r.data_source, r.glyph.x), y: column(r.data_source, r.glyph.y),
     x_field: r.glyph.x.field ?? null, y_field: r.glyph.y.field ?? null,
-    id: r.id, visible: r.visible,
+    id: r.id, visible: r.visible, y_scale: scaleOf(r),
   }}));
   series.sort((a, b) => a.id.localeCompare(b.id, "en", {{numeric: true}}));
-  const plots = models.filter(m => m.type === "Figure" || m.type === "Plot").map(p => ({{
+  const plots = figures.map(p => ({{
     id: p.id, visible: p.visible, y_scale: p.y_scale.type,
+    y_axes: p.left.concat(p.right).filter(a => a.visible).map(a => a.type),
     x_range: [p.x_range.start, p.x_range.end], y_range: [p.y_range.start, p.y_range.end],
+    extra_y_ranges: Object.fromEntries(Object.entries(p.extra_y_ranges)
+      .map(([name, r]) => [name, [r.start, r.end]])),
   }}));
   plots.sort((a, b) => a.id.localeCompare(b.id, "en", {{numeric: true}}));
   const tables = models.filter(m => m.type === "Div").map(d => d.text);
@@ -156,12 +164,13 @@ def read_slider_bounds(visit: Visit, figure_id: str) -> dict[str, tuple[float, f
 
 
 def read_plotted_data(visit: Visit, figure_id: str) -> list[dict[str, Any]]:
-    """Every series the figure plots, from Bokeh's models: x and y as drawn, in model order."""
+    """Every series the figure plots, from Bokeh's models: x and y as drawn, in model order,
+    whether it shows and the type of its y scale."""
     return _drawn(visit, figure_id)["series"]
 
 
 def read_plots(visit: Visit, figure_id: str) -> list[dict[str, Any]]:
-    """Each plot of the figure: whether it shows, its y scale and its ranges."""
+    """Each plot of the figure: whether it shows, its y scale, visible y axes and ranges."""
     return _drawn(visit, figure_id)["plots"]
 
 
@@ -227,7 +236,7 @@ def move_slider_with_keyboard(
 
 
 def drag_slider(visit: Visit, figure_id: str, label: str, fraction: float) -> None:
-    """Drag the handle of the slider titled ``label`` with the mouse to ``fraction`` of its track."""
+    """Drag the handle of the slider titled ``label`` with the mouse to ``fraction`` along."""
     slider = _slider(visit, figure_id, label)
     slider.scroll_into_view_if_needed()
     handle = slider.locator(".noUi-handle").bounding_box()

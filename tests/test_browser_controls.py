@@ -30,7 +30,7 @@ from tests.reader import (
     wait_for_figures,
 )
 from vanishing_post import frames, tables
-from vanishing_post.figures import FIGURES
+from vanishing_post.figures import FIGURES, log_axis_range
 
 RTOL = 1e-12
 SLUG = "rnns-and-vanishing-gradients"
@@ -106,6 +106,11 @@ def assert_plots_what_python_computes(visit: Visit, name: str) -> None:
             assert plot["x_range"] == [v["start"], v["stop"]]
     if name == "compression":
         assert plots[0]["y_range"][0] == v["y_low"]
+    if name == "decay":
+        [plot] = plots
+        np.testing.assert_allclose(
+            plot["extra_y_ranges"]["log"], log_axis_range(columns["Gradient"]), rtol=RTOL, atol=0
+        )
 
 
 def assert_shows_what_python_computes(visit: Visit, name: str) -> None:
@@ -234,14 +239,18 @@ def test_a_slider_dragged_with_the_mouse_redraws_what_python_computes(
 
 @pytest.mark.parametrize("keyboard", [False, True], ids=["mouse", "keyboard"])
 def test_the_decay_log_axis_shows_the_same_products_on_a_log_scale(post_for, keyboard) -> None:
+    """One plot: the chosen y axis and the line and dots drawn on its scale show."""
     visit = post_for("decay")
     for scale in ("log", "linear", "log"):
         choose_option(visit, figure_id("decay"), scale, keyboard=keyboard)
         assert read_controls(visit, figure_id("decay"))["scale"] == scale
-        shown = [p for p in read_plots(visit, figure_id("decay")) if p["visible"]]
-        assert [p["y_scale"] for p in shown] == [
-            "LogScale" if scale == "log" else "LinearScale"
-        ]
+        axis, scale_type = (
+            ("LogAxis", "LogScale") if scale == "log" else ("LinearAxis", "LinearScale")
+        )
+        [plot] = read_plots(visit, figure_id("decay"))
+        assert plot["y_axes"] == [axis]
+        shown = [s for s in read_plotted_data(visit, figure_id("decay")) if s["visible"]]
+        assert [s["y_scale"] for s in shown] == [scale_type, scale_type]
         assert_plots_what_python_computes(visit, "decay")
     choose_option(visit, figure_id("decay"), "linear", keyboard=keyboard)
 
@@ -251,7 +260,6 @@ EXTREMES = [
     (name, [("stop", "End"), ("start", "Home")])
     for name in ("sigmoid-tangent", "side-by-side", "compression", "numbers")
 ] + [
-    ("sigmoid-tangent", [("tangent_x", "End"), ("tangent_x", "Home")]),
     ("compression", [("y_low", "Home")]),
     ("compression", [("start", "End")]),  # start pushed up to stop is put back one step below
     ("decay", [("steps", "End"), ("x", "End")]),
@@ -277,6 +285,24 @@ def test_extreme_settings_redraw_what_python_computes(post_for, name, moves) -> 
             assert controls["start"] == controls["stop"] - step
         else:
             assert controls[param] == (start if key == "Home" else end)
+
+
+@pytest.mark.parametrize("wide", [False, True], ids=["default-range", "widest-range"])
+def test_the_tangent_point_reaches_both_ends_of_the_x_range(post_for, wide) -> None:
+    """Dragged, not Home/End: noUiSlider's Home and End keep the bounds a slider started with."""
+    visit = post_for("sigmoid-tangent")
+    if wide:
+        move_slider_with_keyboard(
+            visit, figure_id("sigmoid-tangent"), label("sigmoid-tangent", "stop"), "End"
+        )
+        move_slider_with_keyboard(
+            visit, figure_id("sigmoid-tangent"), label("sigmoid-tangent", "start"), "Home"
+        )
+    for fraction, end in ((1.0, "stop"), (0.0, "start")):
+        drag_slider(visit, figure_id("sigmoid-tangent"), "tangent at x", fraction)
+        controls = read_controls(visit, figure_id("sigmoid-tangent"))
+        assert controls["tangent_x"] == controls[end]
+        assert_plots_what_python_computes(visit, "sigmoid-tangent")
 
 
 def test_the_decay_reaches_fifty_steps_on_a_log_axis(post_for) -> None:

@@ -6,6 +6,7 @@ tenth of one); the data in the sources is compared with the maths, never with co
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from typing import Any
@@ -16,7 +17,9 @@ from bokeh.models import (
     AdaptiveTicker,
     ColumnDataSource,
     GlyphRenderer,
+    LinearAxis,
     LinearScale,
+    LogAxis,
     LogScale,
     Plot,
     RadioButtonGroup,
@@ -25,7 +28,7 @@ from bokeh.models import (
 )
 
 from vanishing_post import maths
-from vanishing_post.figures import FIGURES
+from vanishing_post.figures import FIGURES, log_axis_range
 
 NAMES = ["sigmoid-tangent", "side-by-side", "compression", "decay", "numbers", "decay-steps"]
 PLOTTED = ["sigmoid-tangent", "side-by-side", "compression", "decay"]
@@ -249,19 +252,62 @@ def test_decay_draws_steps_one_to_six_and_powers_of_a_quarter(figure):
         assert column(source, "Gradient").tolist() == [0.25**k for k in range(1, 7)]
 
 
-def test_decay_has_one_linear_and_one_log_plot_only_the_linear_visible(figure):
-    panels = plots(figure("decay"))
-    assert len(panels) == 2
-    by_scale = {type(p.y_scale): p for p in panels}
-    assert set(by_scale) == {LinearScale, LogScale}
-    assert by_scale[LinearScale].visible is True
-    assert by_scale[LogScale].visible is False
+def shown_by_scale(model: Any) -> dict[type, set[bool]]:
+    """For the decay's one plot: y scale type -> visibility of its axis and renderers."""
+    (plot,) = plots(model)
+    scales = {"default": plot.y_scale, **plot.extra_y_scales}
+    shown: dict[type, set[bool]] = {}
+    for part in list(plot.renderers) + list(plot.left):
+        shown.setdefault(type(scales[part.y_range_name]), set()).add(part.visible)
+    return shown
 
 
-def test_decay_on_the_log_scale_shows_only_the_log_plot(figure):
-    by_scale = {type(p.y_scale): p for p in plots(figure("decay", scale="log"))}
-    assert by_scale[LogScale].visible is True
-    assert by_scale[LinearScale].visible is False
+def test_decay_is_one_plot_with_a_linear_and_a_log_y_axis_the_linear_shown(figure):
+    (plot,) = plots(figure("decay"))
+    assert {type(a) for a in plot.left} == {LinearAxis, LogAxis}
+    assert shown_by_scale(figure("decay")) == {LinearScale: {True}, LogScale: {False}}
+
+
+def test_decay_on_the_log_scale_shows_only_the_log_axis_and_its_renderers(figure):
+    assert shown_by_scale(figure("decay", scale="log")) == {LinearScale: {False}, LogScale: {True}}
+
+
+def test_decay_draws_the_same_sources_on_both_scales(figure):
+    (plot,) = plots(figure("decay"))
+    by_range: dict[str, list[Any]] = {}
+    for r in plot.renderers:
+        by_range.setdefault(r.y_range_name, []).append((r.data_source, r.glyph.x, r.glyph.y))
+    assert by_range["default"] == by_range["log"]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([0.25, 0.25**2, 0.25**3], (0.25**3 * 4**-0.1, 0.25 * 4**0.1)),  # 5% of 2 log4-decades
+        ([1e-3], (10**-3.5, 10**-2.5)),  # one value: half a decade either side
+        ([1e-2, 1e-4, 0.0, 0.0], (10**-4.1, 10**-1.9)),  # underflowed zeros left out
+        ([1e-9, 5e-324], (1e-300, 10 ** (-9 + 0.05 * (math.log10(5e-324) + 9) * -1))),  # floor
+    ],
+)
+def test_log_axis_range_spans_the_positive_values_in_decades(values, expected):
+    np.testing.assert_allclose(log_axis_range(values), expected, rtol=1e-12)
+
+
+def test_decay_log_axis_is_ranged_over_the_products(figure):
+    (plot,) = plots(figure("decay", steps=10, x=1.0))
+    log = plot.extra_y_ranges["log"]
+    assert (log.start, log.end) == log_axis_range(maths.decay(1.0, 10))
+
+
+def test_hover_reads_the_columns_the_sliders_rewrite(figure):
+    from bokeh.models import HoverTool
+
+    for name in PLOTTED:
+        for hover in figure(name).select({"type": HoverTool}):
+            for _, field in hover.tooltips:
+                assert "_hyphen_minus_" not in field
+        for source in sources(figure(name)):
+            assert not [c for c in source.data if "_hyphen_minus_" in c]
 
 
 @pytest.mark.parametrize("scale", ["linear", "log"])
@@ -396,7 +442,10 @@ def test_control_has_the_spec_bounds_and_default(figure, name, param):
         assert widget.labels[widget.active] == param.default
     else:
         assert isinstance(widget, Slider)
-        assert (widget.start, widget.end) == (param.low, param.high)
+        if param.name == "tangent_x":  # within the x range it is drawn over
+            assert (widget.start, widget.end) == (-10.0, 10.0)
+        else:
+            assert (widget.start, widget.end) == (param.low, param.high)
         assert widget.value == param.default
         assert widget.step == param.step
         assert widget.title == param.label

@@ -51,6 +51,19 @@ function sigmoidColumns(controls, fixed) {
   return {X: xs, Sigmoid: s, Gradient: s.map(maths.gradientFromSigmoid)};
 }
 
+// The decay's log y range, twin of figures.py log_axis_range: positive values' span in
+// decades, padded by LOG_PADDING of it (half a decade for one value), not below 10^LOG_FLOOR.
+const LOG_PADDING = 0.05, LOG_FLOOR = -300;
+function logAxisRange(values) {
+  let low = Infinity, high = -Infinity;
+  for (const v of values) {
+    if (v > 0) { low = Math.min(low, v); high = Math.max(high, v); }
+  }
+  [low, high] = [Math.log10(low), Math.log10(high)];
+  const pad = high > low ? (high - low) * LOG_PADDING : 0.5;
+  return [10.0 ** Math.max(low - pad, LOG_FLOOR), 10.0 ** (high + pad)];
+}
+
 const redraw = {
   "sigmoid-tangent"(controls, targets, fixed, moved) {
     if (!keepOrder(controls, moved)) return;
@@ -81,8 +94,12 @@ const redraw = {
     const steps = controls.steps.value;
     const products = maths.decay(controls.x.value, steps);
     setColumns(targets.sources, {Step: Float64Array.from({length: steps}, (_, k) => k + 1), Gradient: products});
+    const [low, high] = logAxisRange(products);
+    Object.assign(targets.log_range, {start: low, end: high});
     const scale = controls.scale.labels[controls.scale.active];
-    for (const [name, plot] of Object.entries(targets.plots)) plot.visible = name === scale;
+    for (const [name, models] of Object.entries(targets.shown)) {
+      for (const model of models) model.visible = name === scale;
+    }
   },
   "numbers"(controls, targets, fixed, moved) {
     if (!keepOrder(controls, moved)) return;

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from vanishing_post import frames, maths
 from vanishing_post.params import FigureSpec, Param
 
@@ -54,7 +56,29 @@ def _render(element: Any) -> Any:
         fig.toolbar.active_drag = None  # page scrolling on phones stays the reader's
         fig.toolbar.active_scroll = None
         fig.toolbar.logo = None
+    _plain_columns(model)
     return model
+
+
+SANITISED = "_hyphen_minus_"  # how HoloViews spells "-" in the copies of columns it adds
+
+
+def _plain_columns(model: Any) -> None:
+    """Drop HoloViews' sanitised copies of hyphenated columns ("X_hyphen_minus_Tangent").
+
+    Only hover tooltips read them; once the sliders rewrite "X-Tangent" they would show stale
+    numbers, and they double the data on the page. Tooltips read the real column instead.
+    """
+    from bokeh.models import ColumnDataSource, HoverTool
+
+    for source in model.select({"type": ColumnDataSource}):
+        for name in [n for n in source.data if SANITISED in n]:
+            del source.data[name]
+    for hover in model.select({"type": HoverTool}):
+        if isinstance(hover.tooltips, list):
+            hover.tooltips = [
+                (label, field.replace(SANITISED, "-")) for label, field in hover.tooltips
+            ]
 
 
 def _plots(model: Any) -> list[Any]:
@@ -70,12 +94,18 @@ def _sized(fig: Any, width: int = WIDTH, height: int = HEIGHT) -> Any:
 
 
 def _with_controls(
-    name: str, spec_params: tuple[Param, ...], values: Mapping[str, Any], body: Any, **targets: Any
+    name: str,
+    spec_params: tuple[Param, ...],
+    values: Mapping[str, Any],
+    body: Any,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+    **targets: Any,
 ) -> Any:
     """The figure's body under one slider per ``control`` parameter, all sharing one callback.
 
-    The callback recomputes in the browser with the JavaScript twins of ``maths`` and writes
-    into the models named in ``targets``.
+    Slider bounds are the spec's, or ``bounds`` for a control whose range follows another's
+    (the tangent point stays within the x range). The callback recomputes in the browser with
+    the JavaScript twins of ``maths`` and writes into the models named in ``targets``.
     """
     from bokeh.layouts import column
     from bokeh.models import CustomJS, RadioButtonGroup, Slider
@@ -88,9 +118,8 @@ def _with_controls(
             active = p.choices.index(values[p.name])
             widget = RadioButtonGroup(labels=list(p.choices), active=active)
         else:
-            widget = Slider(
-                start=p.low, end=p.high, value=values[p.name], step=p.step, title=p.label
-            )
+            low, high = (bounds or {}).get(p.name, (p.low, p.high))
+            widget = Slider(start=low, end=high, value=values[p.name], step=p.step, title=p.label)
         widget.name = p.name
         widget.sizing_mode = "stretch_width"
         widgets[p.name] = widget
@@ -159,6 +188,7 @@ def build_sigmoid_tangent(v: Mapping[str, Any]) -> Any:
         FIGURES["sigmoid-tangent"].params,
         v,
         fig,
+        bounds={"tangent_x": (v["start"], v["stop"])},
         sources=_sources(fig),
         x_range=fig.x_range,
     )
@@ -301,27 +331,76 @@ def draw_decay(v: Mapping[str, Any]) -> Any:
     return _for_print(overlay, logy=logy, hooks=[_whole_steps], **axes, **PRINT_SIZE)
 
 
-def build_decay(v: Mapping[str, Any]) -> Any:
-    """Figure 4 live: ``draw_decay`` on both y axes in Bokeh, the chosen one visible."""
-    from bokeh.layouts import column
-    from bokeh.models import AdaptiveTicker
+LOG_PADDING = 0.05  # of the log axis's span in decades, either side; half a decade for one value
+LOG_FLOOR = -300  # lowest decade drawn: far below it products are subnormal or 0 (not drawable)
 
-    figs = {}
-    for scale in ("linear", "log"):
-        fig = _sized(_render(draw_decay({**v, "scale": scale})))
-        fig.xaxis.ticker = AdaptiveTicker(min_interval=1, num_minor_ticks=0)
-        _free_y(fig)
-        _free_x(fig)
-        fig.visible = scale == v["scale"]
-        figs[scale] = fig
-    body = column(list(figs.values()), sizing_mode="stretch_width")
+
+def log_axis_range(values: Any) -> tuple[float, float]:
+    """The decay's log y range: its positive values' span in decades, padded.
+
+    Set by us, not BokehJS: a DataRange1d on a second (log) y range is ranged linearly.
+    Twin of ``logAxisRange`` in ``figures.js``; products that underflow to 0 are left out,
+    and the axis stops at 10^LOG_FLOOR (BokehJS cannot map a range that starts at 0).
+    """
+    positive = np.asarray(values, dtype=np.float64)
+    positive = positive[positive > 0]
+    low, high = float(np.log10(positive.min())), float(np.log10(positive.max()))
+    pad = (high - low) * LOG_PADDING if high > low else 0.5
+    return 10.0 ** max(low - pad, LOG_FLOOR), 10.0 ** (high + pad)
+
+
+def build_decay(v: Mapping[str, Any]) -> Any:
+    """Figure 4 live: ``draw_decay`` in Bokeh, one plot with a linear and a log y axis.
+
+    The log axis has its own range, scale and renderers of the same data; the chosen axis and
+    its renderers show. (Two plots toggled left the hidden one with nothing to range over, and
+    BokehJS warned on every load.)
+    """
+    from bokeh.models import (
+        AdaptiveTicker,
+        GlyphRenderer,
+        HoverTool,
+        LogAxis,
+        LogScale,
+        Range1d,
+    )
+
+    fig = _sized(_render(draw_decay({**v, "scale": "linear"})))
+    fig.xaxis.ticker = AdaptiveTicker(min_interval=1, num_minor_ticks=0)
+    _free_y(fig)
+    _free_x(fig)
+    low, high = log_axis_range(frames.decay_frame(v["x"], v["steps"])["Gradient"])
+    fig.extra_y_ranges = {"log": Range1d(low, high)}
+    fig.extra_y_scales = {"log": LogScale()}
+    linear = list(fig.renderers)
+    log = [
+        GlyphRenderer(
+            data_source=r.data_source,
+            glyph=r.glyph.clone(**{name: getattr(r.glyph, name) for name in r.glyph.dataspecs()}),
+            y_range_name="log",
+        )
+        for r in linear
+    ]
+    fig.renderers.extend(log)
+    twin = dict(zip(linear, log, strict=True))
+    for hover in fig.select({"type": HoverTool}):
+        if isinstance(hover.renderers, list):
+            hover.renderers = hover.renderers + [twin[r] for r in hover.renderers if r in twin]
+    linear_axis = fig.yaxis[0]
+    log_axis = LogAxis(y_range_name="log", axis_label=linear_axis.axis_label)
+    fig.add_layout(log_axis, "left")
+    shown = {"linear": linear + [linear_axis], "log": log + [log_axis]}
+    for scale, models in shown.items():
+        for model in models:
+            model.visible = scale == v["scale"]
     return _with_controls(
         "decay",
         FIGURES["decay"].params,
         v,
-        body,
-        sources=_sources(*figs.values()),
-        plots=figs,
+        fig,
+        sources=[r.data_source for r in linear],
+        shown=shown,
+        log_range=fig.extra_y_ranges["log"],
     )
 
 
