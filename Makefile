@@ -23,8 +23,10 @@ site: $(STAMP)
 	@echo
 	@echo "Built output/. View it with: make serve   (then open http://$(HOST):$(PORT)/)"
 
+# Serves output/ and rebuilds and reloads the page when posts, templates, themes, plugins or
+# vanishing_post/ change (nikola auto; the figure plugin adds vanishing_post/ to what it watches).
 serve: site
-	$(BIN)/nikola serve --address $(HOST) --port $(PORT)
+	$(BIN)/nikola auto --address $(HOST) --port $(PORT)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

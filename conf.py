@@ -3,6 +3,7 @@
 Only what differs from Nikola's defaults is here, each with the reason.
 """
 
+import os
 from importlib.metadata import version
 
 BLOG_AUTHOR = "The vanishing-gradients team"
@@ -63,3 +64,9 @@ GLOBAL_CONTEXT = {"bokehjs": BOKEHJS}
 
 # Our own plugins (plugins/) and templates (templates/) live beside this file.
 FAVICONS = (("icon", "/favicon.svg", "any"),)
+
+# Draw the figures (the default), or leave an empty placeholder for each: `make bench` builds
+# the bare site this way (VG_FIGURES=off) to measure the floor a build cannot go below.
+# Drawn figures are cached in cache/vg_figures/ (vanishing_post/cache.py), so a rebuild after a
+# prose edit draws none again.
+VG_FIGURES = os.environ.get("VG_FIGURES", "on") != "off"
