@@ -61,8 +61,8 @@ EDITS = {
 }
 
 
-def figures_in_post(root: Path) -> int:
-    return (root / POST_SOURCE).read_text().count("{{% figure ")
+def figures_in_posts(root: Path) -> int:
+    return sum(p.read_text().count("{{% figure ") for p in (root / "posts").iterdir())
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,7 @@ def rebuilds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
 
 def test_a_clean_build_draws_and_caches_every_figure(rebuilds) -> None:
     root, results = rebuilds
-    assert results["clean"].drawn == figures_in_post(root), results["clean"].log
+    assert results["clean"].drawn == figures_in_posts(root), results["clean"].log
 
 
 def test_a_rebuild_with_nothing_changed_regenerates_nothing(rebuilds) -> None:
@@ -124,7 +124,7 @@ def test_a_prose_edit_rebuilds_the_post_without_drawing_figures(rebuilds) -> Non
 )
 def test_an_edit_draws_exactly_the_figures_it_affects(rebuilds, edit: str, drawn) -> None:
     root, results = rebuilds
-    expected = figures_in_post(root) if drawn == "all" else drawn
+    expected = figures_in_posts(root) if drawn == "all" else drawn
     assert results[edit].drawn == expected, results[edit].log
 
 
