@@ -197,3 +197,26 @@ def test_settings_read_key_value_pairs(pairs, expected):
 def test_settings_refuse_malformed_or_repeated_keys(pairs):
     with pytest.raises(FigureError, match="allowed"):
         cli.settings(pairs, "figure 'decay'")
+
+
+def test_an_output_that_is_a_folder_is_refused_before_drawing(tmp_path, capsys):
+    (tmp_path / "decay.html").mkdir()
+    assert cli.main(["render", "decay", "-o", str(tmp_path / "decay.html")]) == 2
+    err = capsys.readouterr().err
+    assert f"figure 'decay', output '{tmp_path / 'decay.html'}': is a folder" in err
+    assert [p.name for p in tmp_path.iterdir()] == ["decay.html"]
+
+
+def test_list_into_a_closed_pipe_ends_quietly(tmp_path):
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "vanishing_post", "list"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.close()  # like `| head -0`: hang up before a line is read (it is importing)
+    err = reader.stderr.read().decode()
+    assert reader.wait(timeout=60) == 0, err
+    assert "Traceback" not in err
