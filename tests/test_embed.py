@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from vanishing_post.embed import components, figure_html
+from vanishing_post.embed import components, figure_html, page_html, page_js
 from vanishing_post.figures import FIGURES
 from vanishing_post.params import FigureError
 
@@ -213,3 +213,24 @@ def test_figure_html_propagates_a_bad_parameter_as_figure_error(name, raw, named
         figure_html(name, raw, "post-1", 1)
     message = str(caught.value)
     assert f"'{name}'" in message and named in message
+
+
+def test_the_controls_script_defines_what_the_callbacks_call():
+    script = page_js()
+    assert script.startswith("// vanishing_post")
+    assert "window.vgControls = " in script
+    assert "return {maths, redraw, settingsInAddress};" in script
+
+
+@pytest.mark.parametrize("name", ["sigmoid-tangent", "decay", "decay-steps"])
+def test_a_fragment_calls_the_shared_controls_script_instead_of_carrying_it(name):
+    script, _ = components(build(name), key="k")
+    assert "vgControls.redraw[figure]" in script
+    assert "vgControls.settingsInAddress" in script
+    assert "function setColumns" not in script
+
+
+def test_a_page_of_its_own_carries_the_controls_script_inline_once():
+    html = page_html("decay", {})
+    assert html.count(page_js()) == 1
+    assert html.index(page_js()) < html.index("vgControls.redraw[figure]")

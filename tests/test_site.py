@@ -88,6 +88,26 @@ def test_post_loads_each_bokehjs_file_once_and_deferred(site: Build) -> None:
         assert re.search(rf'<script defer src="[^"]*{re.escape(name)}"', html), name
 
 
+def test_post_loads_the_controls_script_once_after_bokehjs(site: Build) -> None:
+    from vanishing_post.embed import PAGE_JS, page_js
+
+    page = Page(site.output / POST / "index.html")
+    names = [Path(src).name for src in page.scripts]
+    assert names.count(PAGE_JS) == 1
+    assert names.index(PAGE_JS) > max(names.index(name) for name in BOKEHJS)
+    html = (site.output / POST / "index.html").read_text()
+    assert re.search(rf'<script defer src="[^"]*{re.escape(PAGE_JS)}"', html)
+    served = site.output / "assets" / "js" / PAGE_JS
+    assert served.read_text(encoding="utf-8") == page_js()
+
+
+def test_no_figure_on_the_post_repeats_the_controls_code(site: Build) -> None:
+    html = (site.output / POST / "index.html").read_text()
+    assert "function setColumns" not in html
+    assert "function settingsInAddress" not in html
+    assert html.count("vgControls.redraw[figure]") == 6
+
+
 @pytest.mark.parametrize("page_name", ["index.html", "archive.html", "categories/rnn/index.html"])
 def test_listing_pages_show_no_live_figure(site: Build, page_name: str) -> None:
     page = Page(site.output / page_name)

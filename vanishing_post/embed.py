@@ -22,9 +22,27 @@ MODEL_ID = re.compile(r'"id":"(p\d+)"')
 KEY = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
+PAGE_JS = "vg-controls.js"  # the shared script's name on the site, beside BokehJS
+
+
 @functools.cache
-def _urlstate_js() -> str:
-    return (Path(__file__).parent / "urlstate.js").read_text()
+def page_js() -> str:
+    """The script every page with figures loads once: ``window.vgControls``.
+
+    The figures' callbacks only call into it (``vgControls.redraw[...]``), so its few KB are
+    not repeated in every fragment. The site serves it as ``assets/js/vg-controls.js``
+    (plugins/vg_bokehjs); ``page_html`` inlines it.
+    """
+    from vanishing_post.figures import controls_js
+
+    here = Path(__file__).parent
+    body = controls_js() + "\n" + (here / "urlstate.js").read_text()
+    return (
+        "// vanishing_post: what the figures' controls run (maths.js, figures.js, urlstate.js).\n"
+        "window.vgControls = (() => {\n"
+        + body
+        + "return {maths, redraw, settingsInAddress};\n})();\n"
+    )
 
 
 def _controls(model: Any) -> dict[str, Any]:
@@ -47,7 +65,7 @@ def _remember_settings(model: Any, key: str) -> Any:
     doc = Document()
     doc.add_root(model)
     if controls:
-        code = _urlstate_js()
+        code = "vgControls.settingsInAddress(controls, key, mode, cb_obj);"
         doc.js_on_event(
             "document_ready",
             CustomJS(args=dict(controls=controls, key=key, mode="restore"), code=code),
@@ -103,7 +121,7 @@ def page_html(name: str, raw: Mapping[str, Any] | None) -> str:
 
     context = _figure_context(name, raw, key=name, number=None)
     resources = Resources(mode="inline", components=["bokeh", "bokeh-widgets"])
-    bokehjs = [_markup(js) for js in resources.js_raw]
+    bokehjs = [_markup(js) for js in resources.js_raw] + [_markup(page_js())]
     return environment().get_template("page.html").render(context, bokehjs=bokehjs)
 
 

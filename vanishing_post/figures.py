@@ -41,10 +41,16 @@ def _holoviews() -> Any:
     return hv
 
 
-@functools.cache
+CONTROLS_JS = ("maths.js", "figures.js")  # the figures' part of the page's shared script
+
+
 def controls_js() -> str:
-    """The JavaScript every figure's controls run: the maths twins, then the redraws."""
-    return "\n".join((HERE / name).read_text() for name in ("maths.js", "figures.js"))
+    """The JavaScript the figures' controls call: the maths twins, then the redraws.
+
+    Loaded once per page as part of ``embed.page_js`` (``window.vgControls``), not inlined
+    into every figure's callback.
+    """
+    return "\n".join((HERE / name).read_text() for name in CONTROLS_JS)
 
 
 def _render(element: Any) -> Any:
@@ -126,7 +132,7 @@ def _with_controls(
     fixed = {p.name: values[p.name] for p in spec_params if not p.control}
     callback = CustomJS(
         args=dict(controls=widgets, targets=targets, fixed=fixed, figure=name),
-        code=controls_js() + "\nredraw[figure](controls, targets, fixed, cb_obj);",
+        code="vgControls.redraw[figure](controls, targets, fixed, cb_obj);",
     )
     for widget in widgets.values():
         widget.js_on_change("active" if isinstance(widget, RadioButtonGroup) else "value", callback)
