@@ -220,3 +220,34 @@ def test_list_into_a_closed_pipe_ends_quietly(tmp_path):
     err = reader.stderr.read().decode()
     assert reader.wait(timeout=60) == 0, err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("args", [["list"], ["stats"], ["render", "decay", "--set", "steps=0"]])
+def test_commands_that_draw_nothing_never_import_holoviews(args, tmp_path):
+    """What keeps ``list``, ``stats`` and a refused value quick (bench/cli.py times them)."""
+    probe = (
+        "import contextlib, io, sys\n"
+        "from vanishing_post import cli\n"
+        "quiet = io.StringIO()\n"
+        "with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):\n"
+        f"    cli.main({args!r})\n"
+        "print(sorted(m for m in ('holoviews', 'hvplot', 'panel', 'bokeh') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_the_cli_bench_times_each_command_it_is_given(capsys):
+    from bench import cli as bench_cli
+
+    assert bench_cli.main(["--runs", "1", "--only", "list", "refused value"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].split() == ["command", "median", "s", "slowest", "s", "target", "s"]
+    assert [row.rsplit(None, 3)[0] for row in rows[1:]] == ["list", "refused value"]
