@@ -40,5 +40,10 @@ lint: $(STAMP)
 test: $(STAMP) chromium lint
 	$(BIN)/python -m pytest
 
+# Build times, page weight and drawing times against their floors, in one run: prints a table
+# and writes it to bench/results.md.
+bench: $(STAMP) chromium
+	$(BIN)/python bench/bench.py
+
 clean:
 	rm -rf output cache .doit.db* __pycache__

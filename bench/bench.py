@@ -1,0 +1,374 @@
+"""`make bench`: the site's build times, page weight and drawing times, side by side, in one run.
+
+Each number is a median of several runs on this machine, and each verdict a ratio against a
+floor measured in the same run, never an absolute time: the cold build against a bare build of
+the same site with its figures turned off (VG_FIGURES=off) plus `import hvplot.pandas`; the no-op
+rebuild against the bare site's (build ratios are of CPU seconds, steadier than wall-clock on a
+shared machine; both are shown); the post's bytes against BokehJS's own. The table is printed
+and written to bench/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import gzip
+import http.server
+import importlib
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, POST  # noqa: E402
+from tests.sites import copy_site  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results.md"
+BARE = {"VG_FIGURES": "off"}
+TARGETS = {"cold": 1.5, "noop": 1.2, "weight": 1.15, "latency_ms": 16.0}
+
+
+@dataclass
+class Row:
+    """One line of the table: what, ours, what we compare with, their ratio, the target."""
+
+    measure: str
+    ours: str
+    reference: str = ""
+    ratio: float | None = None
+    target: float | None = None
+
+    def cells(self) -> list[str]:
+        ratio = "" if self.ratio is None else f"{self.ratio:.2f}x"
+        if self.target is None or self.ratio is None:
+            target, verdict = ("", "") if self.target is None else (f"<= {self.target}x", "")
+        else:
+            target = f"<= {self.target}x"
+            verdict = "met" if self.ratio <= self.target else "MISSED"
+        return [self.measure, self.ours, self.reference, ratio, target, verdict]
+
+
+@dataclass
+class Took:
+    """How long a command took: wall-clock seconds and the CPU seconds it used."""
+
+    wall: float
+    cpu: float
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Took:
+    """Time ``command``; a failure stops the bench with its output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(
+        command,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        sys.exit(f"bench: {' '.join(command)} failed in {cwd}:\n{done.stdout}{done.stderr}")
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return Took(wall, cpu)
+
+
+NIKOLA = [sys.executable, "-m", "nikola", "build", "--strict"]
+IMPORT_HVPLOT = [sys.executable, "-c", "import hvplot.pandas"]
+
+
+def builds(work: Path, runs: int, noop_runs: int) -> dict[str, list[Took]]:
+    """Cold builds of the site and of the bare site, then no-op rebuilds, interleaved."""
+    times: dict[str, list[Took]] = {k: [] for k in ("cold", "bare", "hvplot", "noop", "bare_noop")}
+    for run in range(runs):
+        times["cold"].append(timed(NIKOLA, copy_site(work / f"full-{run}")))
+        times["bare"].append(timed(NIKOLA, copy_site(work / f"bare-{run}"), BARE))
+        times["hvplot"].append(timed(IMPORT_HVPLOT, ROOT))
+    for _ in range(noop_runs):  # cheap, and noisier on a shared machine: more of them
+        times["noop"].append(timed(NIKOLA, work / "full-0"))
+        times["bare_noop"].append(timed(NIKOLA, work / "bare-0", BARE))
+    return times
+
+
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """``folder`` over HTTP on 127.0.0.1, on a free port."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def bokehjs_reference() -> tuple[int, int]:
+    """Raw and gzipped bytes of the installed bokeh.min.js + bokeh-widgets.min.js."""
+    import bokeh
+
+    static = Path(bokeh.__file__).parent / "server" / "static" / "js"
+    bodies = [(static / f"{stem}.min.js").read_bytes() for stem in ("bokeh", "bokeh-widgets")]
+    return sum(map(len, bodies)), sum(len(gzip.compress(b, 6)) for b in bodies)
+
+
+def loaded(browser, url: str) -> dict[str, bytes]:
+    """Every response the post's page loads in Chromium (fresh context, no cache), by URL."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    bodies: dict[str, bytes] = {}
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(url + POST, wait_until="networkidle")
+    for response in responses:
+        with contextlib.suppress(Exception):
+            bodies[response.url] = response.body()
+    context.close()
+    return bodies
+
+
+def weight(browser, full_url: str, bare_url: str) -> dict[str, tuple[int, int]]:
+    """The post's bytes (raw, gzipped) by part: BokehJS, the theme, the figures.
+
+    The figures' share of the HTML is the full page minus the bare page (figures turned off);
+    the rest of the HTML is the theme's. Stylesheets and scripts are sorted by name.
+    """
+    full, bare = loaded(browser, full_url), loaded(browser, bare_url)
+    parts = {"BokehJS": [0, 0], "theme": [0, 0], "figures": [0, 0]}
+
+    def add(part: str, raw: int, packed: int) -> None:
+        parts[part][0] += raw
+        parts[part][1] += packed
+
+    page_full, page_bare = full.pop(full_url + POST), bare.get(bare_url + POST, b"")
+    add("theme", len(page_bare), len(gzip.compress(page_bare, 6)))
+    add(
+        "figures",
+        len(page_full) - len(page_bare),
+        len(gzip.compress(page_full, 6)) - len(gzip.compress(page_bare, 6)),
+    )
+    for url, body in full.items():
+        name = url.rsplit("/", 1)[-1]
+        if name.startswith("bokeh"):
+            part = "BokehJS"
+        elif name.startswith(("vg.css", "favicon")):
+            part = "theme"
+        else:
+            part = "figures"
+        add(part, len(body), len(gzip.compress(body, 6)))
+    return {k: (v[0], v[1]) for k, v in parts.items()}
+
+
+DRAWN = """() => new Promise(resolve => {
+  const start = performance.now();
+  const step = () => {
+    const now = performance.now();
+    const figures = document.querySelectorAll('figure.vg-figure');
+    const docs = window.Bokeh ? Bokeh.documents : [];
+    const shown = [...figures].some(f => [...f.querySelectorAll('img')].some(
+      i => i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().height > 0));
+    const idle = docs.filter(d => d.is_idle).length;
+    if (window.__first === undefined && (shown || idle > 0)) window.__first = now;
+    if (figures.length && idle === figures.length) {
+      resolve({first: window.__first, all: now});
+    } else if (now - start > 60000) {
+      resolve({first: window.__first ?? null, all: null});
+    } else {
+      requestAnimationFrame(step);
+    }
+  };
+  step();
+})"""
+
+
+def drawing_times(browser, url: str, loads: int) -> dict[str, list[float]]:
+    """Milliseconds from navigation to the first figure shown and to every figure drawn."""
+    times: dict[str, list[float]] = {"first": [], "all": []}
+    for _ in range(loads):
+        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        page = context.new_page()
+        page.goto(url + POST, wait_until="commit")
+        found = page.evaluate(DRAWN)
+        context.close()
+        for key in times:
+            if found[key] is not None:
+                times[key].append(found[key])
+    return times
+
+
+def controls() -> object | None:
+    """bench/controls.py (issue 3: payload and latency of the controls), when it has landed."""
+    try:
+        return importlib.import_module("bench.controls")
+    except ModuleNotFoundError:
+        return None
+
+
+def kb(n: float) -> str:
+    return f"{n / 1000:,.1f} KB"
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def run(runs: int, noop_runs: int, loads: int) -> list[Row]:
+    from playwright.sync_api import sync_playwright
+
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="vg-bench-") as tmp:
+        work = Path(tmp)
+        taken = builds(work, runs, noop_runs)
+        t = {k: median([x.wall for x in v]) for k, v in taken.items()}
+        c = {k: median([x.cpu for x in v]) for k, v in taken.items()}
+        floor, cpu_floor = t["bare"] + t["hvplot"], c["bare"] + c["hvplot"]
+        rows.append(
+            Row(
+                f"cold build (median of {runs})",
+                f"{t['cold']:.2f} s (CPU {c['cold']:.2f} s)",
+                f"floor {floor:.2f} s (CPU {cpu_floor:.2f} s) = bare build {t['bare']:.2f} s"
+                f" + import hvplot.pandas {t['hvplot']:.2f} s",
+                c["cold"] / cpu_floor,
+                TARGETS["cold"],
+            )
+        )
+        rows.append(
+            Row(
+                f"no-op rebuild (median of {noop_runs})",
+                f"{t['noop']:.2f} s (CPU {c['noop']:.2f} s)",
+                f"bare site's no-op rebuild {t['bare_noop']:.2f} s (CPU {c['bare_noop']:.2f} s)",
+                c["noop"] / c["bare_noop"],
+                TARGETS["noop"],
+            )
+        )
+        raw_ref, gz_ref = bokehjs_reference()
+        with (
+            served(work / "full-0" / "output") as full_url,
+            served(work / "bare-0" / "output") as bare_url,
+            sync_playwright() as playwright,
+        ):
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            parts = weight(browser, full_url, bare_url)
+            total = [sum(p[i] for p in parts.values()) for i in (0, 1)]
+            detail = ", ".join(f"{k} {kb(v[0])}" for k, v in parts.items())
+            rows.append(
+                Row(
+                    "post page weight, raw",
+                    f"{kb(total[0])} ({detail})",
+                    f"bokeh.min.js + bokeh-widgets.min.js {kb(raw_ref)}",
+                    total[0] / raw_ref,
+                    TARGETS["weight"],
+                )
+            )
+            detail = ", ".join(f"{k} {kb(v[1])}" for k, v in parts.items())
+            rows.append(
+                Row(
+                    "post page weight, gzipped",
+                    f"{kb(total[1])} ({detail})",
+                    f"the same two files gzipped {kb(gz_ref)}",
+                    total[1] / gz_ref,
+                )
+            )
+            drawn = drawing_times(browser, full_url, loads)
+            first, every = median(drawn["first"]), median(drawn["all"])
+            rows.append(
+                Row(
+                    f"first figure shown (median of {len(drawn['first'])} loads)",
+                    f"{first:.0f} ms",
+                    f"every figure drawn {every:.0f} ms",
+                    first / every,
+                )
+            )
+            module = controls()
+            if module is None:
+                rows.append(
+                    Row(
+                        "control latency, input to redraw",
+                        "pending (bench/controls.py)",
+                    )
+                )
+                rows.append(Row("controls payload", "pending (bench/controls.py)"))
+            else:
+                rows += controls_rows(module, browser, full_url, work / "full-0" / "output")
+            browser.close()
+        shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
+def controls_rows(module, browser, url: str, output: Path) -> list[Row]:
+    """Rows from issue 3's bench/controls.py: its dicts shown as they come, medians judged."""
+    latency = module.latency(url, browser)
+    payload = module.payload(output)
+    median_ms = latency.get("median_ms")
+    shown = ", ".join(
+        f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}" for k, v in latency.items()
+    )
+    rows = [
+        Row(
+            "control latency, input to redraw",
+            shown,
+            f"one frame {TARGETS['latency_ms']:.0f} ms",
+            median_ms / TARGETS["latency_ms"] if isinstance(median_ms, int | float) else None,
+            1.0,
+        )
+    ]
+    rows.append(Row("controls payload", ", ".join(f"{k} {v}" for k, v in payload.items())))
+    return rows
+
+
+def table(rows: list[Row]) -> str:
+    head = ["measure", "this site", "compared with", "ratio", "target", "verdict"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None, write: Callable[[str], object] = print) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="builds of each kind (default 3)")
+    parser.add_argument("--noop-runs", type=int, default=9, help="no-op rebuilds (default 9)")
+    parser.add_argument("--loads", type=int, default=5, help="page loads timed (default 5)")
+    args = parser.parse_args(argv)
+    if min(args.runs, args.noop_runs, args.loads) < 1:
+        parser.error("--runs, --noop-runs and --loads must be at least 1")
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"bench: {CHROMIUM} is missing: `make chromium` installs Debian's chromium")
+    rows = run(args.runs, args.noop_runs, args.loads)
+    import platform
+
+    text = (
+        "# `make bench` results\n\n"
+        f"One run of `make bench` on {platform.node() or 'this machine'} "
+        f"({os.cpu_count()} cores), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
+        "Times are medians; verdicts are ratios against floors measured in the same run, "
+        "of CPU seconds (the machine is shared: wall-clock times move with other work). "
+        "Page weight is what Chromium loads for the post, served uncompressed; gzipped sizes "
+        "are each response gzipped at level 6.\n\n" + table(rows) + "\n"
+    )
+    RESULTS.write_text(text)
+    write(table(rows))
+    write(f"\n(written to {RESULTS.relative_to(ROOT)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
