@@ -37,7 +37,11 @@ chromium:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(STAMP) chromium lint
+# axe-core (the accessibility checker the browser tests inject), pinned by package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+test: $(STAMP) chromium lint node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 # Build times, page weight and drawing times against their floors, in one run: prints a table
@@ -46,4 +50,4 @@ bench: $(STAMP) chromium
 	$(BIN)/python bench/bench.py
 
 clean:
-	rm -rf output cache .doit.db* __pycache__
+	rm -rf output cache .doit.db* __pycache__ node_modules

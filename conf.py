@@ -42,7 +42,9 @@ COMMENT_SYSTEM_ID = ""
 
 # Index pages show teasers (up to ".. TEASER_END"), never live figures without BokehJS.
 INDEX_TEASERS = True
-FEED_TEASERS = True
+# Feeds carry whole posts: a feed reader shows every figure as its static twin (an <img> with
+# an absolute address; Nikola makes links absolute in feeds), with its alt text and caption.
+FEED_TEASERS = False
 
 TIMEZONE = "UTC"
 LICENSE = ""

@@ -83,7 +83,7 @@ def figure_text(visit: Visit, figure_id: str) -> str:
                }
                if (node.shadowRoot) walk(node.shadowRoot);
              };
-             walk(document.querySelector(`figure#${id} .vg-live`));
+             walk(document.querySelector(`figure#${id} .vg-bokeh`));
              return parts.join(' ');
            }""",
         figure_id,
@@ -180,7 +180,7 @@ def read_table(visit: Visit, figure_id: str) -> list[list[str]]:
         """id => {
              const find = node => node.querySelector("table") ?? [...node.querySelectorAll("*")]
                .filter(e => e.shadowRoot).map(e => find(e.shadowRoot)).find(t => t) ?? null;
-             const table = find(document.querySelector(`figure#${id} .vg-live`));
+             const table = find(document.querySelector(`figure#${id} .vg-bokeh`));
              return [...table.rows].map(row => [...row.cells].map(c => c.textContent));
            }""",
         figure_id,
@@ -263,3 +263,41 @@ def choose_option(visit: Visit, figure_id: str, option: str, keyboard: bool = Fa
         _acting(visit, figure_id, lambda: (button.focus(), button.press("Enter")))
     else:
         _acting(visit, figure_id, button.click)
+
+
+def twins_seen(visit: Visit) -> list[dict[str, Any]]:
+    """Each figure's static twin as the reader gets it: address, alt text, loaded and shown."""
+    return visit.page.evaluate(
+        """() => [...document.querySelectorAll('figure.vg-figure')].map(f => {
+             const img = f.querySelector('img.vg-twin');
+             const table = f.querySelector('.vg-static table');
+             const shown = el => !!el && getComputedStyle(el).visibility === 'visible'
+                                && el.getBoundingClientRect().height > 0;
+             return {figure: f.id, name: f.dataset.figure,
+                     src: img && img.src, alt: img && img.alt,
+                     loaded: !!img && img.complete && img.naturalWidth > 0,
+                     shown: shown(img) || shown(table), table: !!table}; })"""
+    )
+
+
+def figure_boxes(visit: Visit) -> list[float]:
+    """The height each figure takes on the page, top to bottom."""
+    return visit.page.evaluate(
+        """() => [...document.querySelectorAll('figure.vg-figure .vg-live')]
+                 .map(l => l.getBoundingClientRect().height)"""
+    )
+
+
+def visible_text(visit: Visit) -> str:
+    """The page's text as a reader sees it (no scripts, no hidden elements)."""
+    return visit.page.evaluate("() => document.body.innerText")
+
+
+def accessibility_violations(visit: Visit, axe_js: str) -> list[dict[str, Any]]:
+    """axe-core's violations on the open page (axe is injected, never served by the site)."""
+    visit.page.add_script_tag(content=axe_js)
+    return visit.page.evaluate(
+        """async () => (await axe.run(document)).violations.map(v => (
+             {id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"""
+    )

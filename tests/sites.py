@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE_PARTS = ("conf.py", "posts", "files", "templates", "themes", "plugins", "vanishing_post")
+SITE_PARTS = (
+    "conf.py",
+    "docutils.conf",
+    "posts",
+    "files",
+    "templates",
+    "themes",
+    "plugins",
+    "vanishing_post",
+)
 
 
 @dataclass

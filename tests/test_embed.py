@@ -234,3 +234,41 @@ def test_a_page_of_its_own_carries_the_controls_script_inline_once():
     html = page_html("decay", {})
     assert html.count(page_js()) == 1
     assert html.index(page_js()) < html.index("vgControls.redraw[figure]")
+
+
+# The static twin in the fragment: an image for plots, the HTML table for tables
+
+
+@pytest.mark.parametrize("name", ["sigmoid-tangent", "side-by-side", "compression", "decay"])
+def test_a_plot_fragment_carries_its_twin_with_alt_text_from_the_data(name):
+    html = figure_html(name, {}, key="k", number=2, twin="/figures/k.png")
+    img = re.search(r'<img class="vg-twin" src="/figures/k.png" alt="([^"]+)"', html)
+    assert img, html[:300]
+    assert img.group(1) == _escaped(FIGURES[name].describe(FIGURES[name].values({})))
+
+
+@pytest.mark.parametrize("name", ["numbers", "decay-steps"])
+def test_a_table_fragment_carries_the_table_itself_not_an_image(name):
+    html = figure_html(name, {}, key="k", number=5, twin="/figures/k.png")
+    assert "<img" not in html
+    static = re.search(r'<div class="vg-static vg-static-table">(.*?)</div>', html, re.S)
+    assert static and "<table" in static.group(1)
+
+
+@pytest.mark.parametrize(
+    ("name", "controls_px", "wide", "narrow"),
+    [
+        ("sigmoid-tangent", 3 * 47, "62.5%", "62.5%"),
+        ("decay", 2 * 47 + 41, "62.5%", "62.5%"),
+        ("side-by-side", 2 * 47, "25.039%", "225.352%"),
+    ],
+)
+def test_the_fragment_reserves_the_live_figures_box(name, controls_px, wide, narrow):
+    html = figure_html(name, {}, key="k", twin="/figures/k.png")
+    assert f"--vg-controls: {controls_px}px; --vg-plot: {wide}; --vg-plot-narrow: {narrow}" in html
+
+
+def _escaped(text: str) -> str:
+    import markupsafe
+
+    return str(markupsafe.escape(text))

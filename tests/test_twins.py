@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from vanishing_post.params import FigureError
-from vanishing_post.twins import twin_bytes
+from vanishing_post.twins import twin_bytes, write_twin
 
 PLOTTED = ["sigmoid-tangent", "side-by-side", "compression", "decay"]
 BLUE = (0x46, 0x87, 0xB7)
@@ -53,3 +53,31 @@ def test_bad_request_is_a_one_line_figure_error(name, raw, fmt, says):
         twin_bytes(name, raw, fmt)
     assert says in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_write_twin_writes_the_png_whole(tmp_path):
+    target = tmp_path / "figures" / "post-1.png"
+    write_twin("decay", {"steps": 3}, "png", target)
+    assert target.read_bytes() == twin_bytes("decay", {"steps": 3}, "png")
+    assert [p.name for p in target.parent.iterdir()] == ["post-1.png"]
+
+
+def test_write_twin_leaves_nothing_behind_on_a_bad_value(tmp_path):
+    target = tmp_path / "figures" / "post-1.png"
+    with pytest.raises(FigureError):
+        write_twin("decay", {"steps": "many"}, "png", target)
+    assert not target.exists() and not target.with_name("post-1.png.part").exists()
+
+
+def test_looking_figures_up_imports_no_plotting_library():
+    """The build's task generation looks every figure up: it must stay cheap."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, vanishing_post.registry, vanishing_post.twins;"
+        "print(sorted({'pandas', 'holoviews', 'hvplot', 'panel', 'bokeh', 'matplotlib'}"
+        " & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -45,6 +45,11 @@ def page_js() -> str:
     )
 
 
+@functools.cache
+def _a11y_js() -> str:
+    return (Path(__file__).parent / "a11y.js").read_text()
+
+
 def _controls(model: Any) -> dict[str, Any]:
     from bokeh.models import Widget
 
@@ -70,12 +75,28 @@ def _remember_settings(model: Any, key: str) -> Any:
             "document_ready",
             CustomJS(args=dict(controls=controls, key=key, mode="restore"), code=code),
         )
+        doc.js_on_event("document_ready", CustomJS(args=dict(key=key), code=_a11y_js()))
         record = CustomJS(args=dict(controls=controls, key=key, mode="record"), code=code)
         for control in controls.values():
             control.js_on_change(
                 "active" if isinstance(control, RadioButtonGroup) else "value", record
             )
     return doc
+
+
+# A slider's handle is 14 x 18 px: its invisible touch area grows to about 40 px, the size of
+# a fingertip, without changing how it looks.
+TOUCH_AREA_CSS = (
+    ".noUi-touch-area { position: absolute; inset: -11px -13px; width: auto; height: auto; }"
+)
+
+
+def _touchable(model: Any) -> None:
+    """Sliders a finger can catch on a phone."""
+    from bokeh.models import InlineStyleSheet, Slider
+
+    for slider in sorted(model.select({"type": Slider}), key=_name):
+        slider.stylesheets = [*slider.stylesheets, InlineStyleSheet(css=TOUCH_AREA_CSS)]
 
 
 def components(model: Any, key: str) -> tuple[str, str]:
@@ -88,6 +109,7 @@ def components(model: Any, key: str) -> tuple[str, str]:
 
     if not KEY.fullmatch(key):
         raise ValueError(f"figure key {key!r} must be lower-case letters, digits and hyphens")
+    _touchable(model)
     _remember_settings(model, key)
     script, div = bokeh_components(model)
     renames: dict[str, str] = {}
@@ -102,14 +124,22 @@ def components(model: Any, key: str) -> tuple[str, str]:
 
 
 def figure_html(
-    name: str, raw: Mapping[str, Any] | None, key: str, number: int | None = None
+    name: str,
+    raw: Mapping[str, Any] | None,
+    key: str,
+    number: int | None = None,
+    twin: str | None = None,
 ) -> str:
-    """The HTML fragment of one registered figure: live plot, controls, caption, script.
+    """The HTML fragment of one registered figure: live plot, controls, caption, script, and
+    the static twin shown where JavaScript does not run.
 
-    ``raw`` values are checked against the figure's parameters (FigureError on a mistake);
-    an author's ``title`` replaces the caption and, like all text, is escaped.
+    ``twin`` is the address of the figure's static image (written by ``twins``); a figure
+    without a drawing (a table) has its HTML as its static twin. ``raw`` values are checked
+    against the figure's parameters (FigureError on a mistake); an author's ``title`` replaces
+    the caption and, like all text, is escaped.
     """
-    return environment().get_template("figure.html").render(_figure_context(name, raw, key, number))
+    context = _figure_context(name, raw, key, number, twin)
+    return environment().get_template("figure.html").render(context)
 
 
 def page_html(name: str, raw: Mapping[str, Any] | None) -> str:
@@ -126,13 +156,17 @@ def page_html(name: str, raw: Mapping[str, Any] | None) -> str:
 
 
 def _figure_context(
-    name: str, raw: Mapping[str, Any] | None, key: str, number: int | None
+    name: str, raw: Mapping[str, Any] | None, key: str, number: int | None, twin: str | None = None
 ) -> dict[str, Any]:
     """What figure.html needs: everything checked first, then the figure drawn."""
     spec = lookup(FIGURES, name)
     values = spec.values(raw)
     caption = spec.caption(raw)
-    script, div = components(spec.build(values), key)
+    model = spec.build(values)
+    static = _static_table(model) if spec.draw is None else None
+    alt = spec.describe(values) if spec.describe else spec.title
+    reserve = _reserve(model)
+    script, div = components(model, key)
     return dict(
         key=key,
         name=spec.name,
@@ -140,7 +174,44 @@ def _figure_context(
         title=caption,
         div=_markup(div),
         script=_markup(script),
+        twin=twin if spec.draw is not None else None,
+        alt=alt,
+        table=_markup(static) if static else None,
+        controls_px=reserve[0],
+        plot_wide=reserve[1],
+        plot_narrow=reserve[2],
     )
+
+
+def _static_table(model: Any) -> str | None:
+    """A table figure's HTML (the text of its Div): its own static twin."""
+    from bokeh.models import Div
+
+    texts = [d.text for d in model.select({"type": Div})]
+    return "".join(sorted(texts)) if texts else None
+
+
+# Heights in CSS pixels of what BokehJS draws above the plots, measured in Chromium (bokeh 3.9):
+# one slider with its title, one row of radio buttons, and the column's gap after each.
+SLIDER_PX, RADIO_PX, GAP_PX = 37, 31, 10
+
+
+def _reserve(model: Any) -> tuple[int, float, float]:
+    """The box the live figure will take, so its static twin holds the place without a jump:
+    the controls' height in pixels, then the plots' height as a percentage of their width on
+    a wide column and on a phone (where panels beside each other stack)."""
+    from bokeh.models import HBox, Plot, RadioButtonGroup
+
+    controls = list(_controls(model).values())
+    px = sum(RADIO_PX if isinstance(w, RadioButtonGroup) else SLIDER_PX for w in controls)
+    px += GAP_PX * len(controls)
+    rows = list(model.select({"type": HBox}))
+    if rows:
+        ratios = [100 * c["child"].height / c["child"].width for c in rows[0].children]
+        return px, round(max(ratios) / len(ratios), 3), round(sum(ratios), 3)
+    visible = [p for p in model.select({"type": Plot}) if p.visible and p.width]
+    ratio = round(sum(100 * p.height / p.width for p in visible), 3)
+    return px, ratio, ratio
 
 
 def _markup(html: str) -> Any:

@@ -244,31 +244,37 @@ def draw_side_by_side(v: Mapping[str, Any]) -> Any:
     return _for_print(layout, fig_inches=(WIDTH / 100, 2.6), sublabel_format="")
 
 
-def build_side_by_side(v: Mapping[str, Any]) -> Any:
-    """Figure 2 live: each panel of ``draw_side_by_side`` in Bokeh, one grid, one x range."""
-    from bokeh.layouts import gridplot
+# Beside each other on a wide column, one above the other on a phone: the panels are a grid row
+# that turns into a column below this viewport width (too small to read side by side). The same
+# width is in files/assets/css/figures.css, which reserves the stacked figure's box.
+STACK_BELOW_PX = 560
 
+
+def build_side_by_side(v: Mapping[str, Any]) -> Any:
+    """Figure 2 live: each panel of ``draw_side_by_side`` in Bokeh, one row, one x range."""
+    from bokeh.models import HBox, InlineStyleSheet
+
+    narrow = f"@media (max-width: {STACK_BELOW_PX}px)"
     panels = []
     for element in draw_side_by_side(v):
         fig = _render(element)
         _free_y(fig)
+        fig.width, fig.height = WIDTH // 3, HEIGHT * 2 // 5  # about 4:3, shorter when stacked
         fig.sizing_mode = "scale_width"
         panels.append(fig)
     for fig in panels[1:]:
         fig.x_range = panels[0].x_range
-    grid = gridplot(
-        panels,
-        ncols=3,
-        width=WIDTH // 3,
-        height=WIDTH // 3,
-        toolbar_location="right",
-        sizing_mode="scale_width",
+    stack = InlineStyleSheet(
+        css=f"{narrow} {{ :host {{ grid-template-columns: 1fr !important; "
+        "grid-template-rows: auto !important; } "
+        ":host > * { grid-column: 1 !important; grid-row: auto !important; } }"
     )
+    body = HBox(children=panels, sizing_mode="stretch_width", stylesheets=[stack])
     return _with_controls(
         "side-by-side",
         FIGURES["side-by-side"].params,
         v,
-        grid,
+        body,
         sources=_sources(*panels),
         x_range=panels[0].x_range,
     )

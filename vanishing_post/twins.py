@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from vanishing_post.params import FigureError, lookup
 from vanishing_post.registry import FIGURES
 
 FORMATS = ("png", "svg")
+# Where a built site keeps its twins: <output>/figures/<post slug>-<n>.png. PNG, not SVG: feed
+# readers and link previews (og:image) show PNG everywhere. Here rather than in conf.py because
+# every page that shows a figure depends on it, and the package's files are already each page's
+# dependencies (a conf.py value would need a dependency of its own, re-rendering every post once).
+SITE_FOLDER = "figures"
+SITE_FORMAT = "png"
 DPI = 200  # twice the plot's CSS size (100 dpi): sharp on high-density screens and in print
 # Metadata matplotlib would otherwise stamp into the file (a date, its version): left out.
 _NO_STAMP = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
@@ -53,8 +60,18 @@ def _draw(element: Any, fmt: str) -> bytes:
             format=fmt,
             dpi=DPI,
             metadata=_NO_STAMP[fmt],
-            bbox_inches="tight",
+            bbox_inches="tight",  # no blank margins; the page, not the image, reserves the box
+            pad_inches=0.05,
             facecolor="white",
         )
     plt.close(figure)
     return out.getvalue()
+
+
+def write_twin(name: str, values: Mapping[str, Any], fmt: str, path: Path) -> None:
+    """``twin_bytes`` into ``path``, whole or not at all (a failed draw leaves no file)."""
+    data = twin_bytes(name, values, fmt)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(path)

@@ -56,8 +56,10 @@ class FigureShortcode(ShortcodePlugin):
 
         def draw() -> str:
             from vanishing_post.embed import figure_html
+            from vanishing_post.twins import SITE_FOLDER, SITE_FORMAT
 
-            return figure_html(names[0], params, key=key, number=number)
+            twin = f"/{SITE_FOLDER}/{key}.{SITE_FORMAT}"  # written by the vg_twins task
+            return figure_html(names[0], params, key=key, number=number, twin=twin)
 
         try:
             if len(names) != 1:

@@ -1,0 +1,294 @@
+"""Every reader sees every figure: without JavaScript, in a feed reader, on a phone, in print,
+and with assistive technology. Real build, real Chromium, a real feed parser, real axe-core."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+
+from tests.conftest import POST
+from tests.reader import (
+    accessibility_violations,
+    figure_boxes,
+    open_page,
+    twins_seen,
+    visible_text,
+    wait_for_figures,
+)
+from tests.sites import ROOT, Build
+
+FIGURES = 6
+PLOTS = [1, 2, 3, 4]  # figures with an image twin; 5 and 6 are tables
+SLUG = "rnns-and-vanishing-gradients"
+SITE_URL = "https://vanishing-gradients.example.org/"
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1100, "height": 900}
+TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\frac|\\sigma|\^\{")
+
+
+@pytest.fixture(scope="module")
+def no_script(browser: Any, site_url: str):
+    visit = open_page(browser, site_url, POST, viewport=DESKTOP, java_script_enabled=False)
+    yield visit
+    visit.page.context.close()
+
+
+@pytest.fixture(scope="module")
+def phone(browser: Any, site_url: str):
+    visit = open_page(browser, site_url, POST, viewport=PHONE, has_touch=True, is_mobile=True)
+    wait_for_figures(visit, FIGURES)
+    yield visit
+    visit.page.context.close()
+
+
+@pytest.fixture(scope="module")
+def desktop(browser: Any, site_url: str):
+    visit = open_page(browser, site_url, POST, viewport=DESKTOP)
+    wait_for_figures(visit, FIGURES)
+    yield visit
+    visit.page.context.close()
+
+
+@pytest.fixture(scope="module")
+def feed(site: Build) -> Any:
+    parsed = feedparser.parse(str(site.output / "rss.xml"))
+    assert not parsed.bozo, parsed.bozo_exception
+    return parsed
+
+
+def _entry_html(feed: Any) -> str:
+    """The post as the feed carries it (RSS: its description)."""
+    (entry,) = feed.entries
+    return entry.content[0].value if "content" in entry else entry.summary
+
+
+def _served(site_url: str, address: str) -> tuple[int, str, bytes]:
+    assert address.startswith(SITE_URL), address
+    with urllib.request.urlopen(site_url + address[len(SITE_URL) :]) as response:
+        return response.status, response.headers["Content-Type"], response.read()
+
+
+# Without JavaScript (scripts off, reader views): the twins are the figures
+
+
+def test_without_javascript_every_plot_shows_its_loaded_twin_with_alt_text(no_script) -> None:
+    twins = twins_seen(no_script)
+    assert len(twins) == FIGURES
+    for number in PLOTS:
+        twin = twins[number - 1]
+        assert twin["src"].endswith(f"/figures/{SLUG}-{number}.png")
+        assert twin["loaded"] and twin["shown"], twin
+        assert len(twin["alt"]) > 40 and re.search(r"\d", twin["alt"]), twin
+
+
+def test_without_javascript_every_table_is_shown_as_html(no_script) -> None:
+    tables = [t for t in twins_seen(no_script) if t["table"]]
+    assert [t["name"] for t in tables] == ["numbers", "decay-steps"]
+    assert all(t["shown"] for t in tables)
+    assert "0.000244140625" in visible_text(no_script)
+
+
+def test_without_javascript_figures_are_numbered_with_captions(no_script) -> None:
+    captions = no_script.page.locator("figure.vg-figure figcaption").all_inner_texts()
+    assert [c.split(".")[0] for c in captions] == [f"Figure {n}" for n in range(1, 7)]
+    assert all(len(c) > len("Figure 1. ") + 5 for c in captions)
+
+
+def test_without_javascript_nothing_fails_or_leaves_the_site(no_script) -> None:
+    assert no_script.offsite_requests == []
+    assert no_script.failed_requests == []
+
+
+# While BokehJS loads: the twin holds the live figure's place, so nothing jumps
+
+
+def test_the_live_plot_takes_the_twins_box_without_moving_the_text(
+    browser: Any, site_url: str, desktop
+) -> None:
+    waiting = open_page(browser, site_url, "", viewport=DESKTOP)
+    try:
+        waiting.page.route("**/assets/js/bokeh*.js", lambda route: route.abort())
+        waiting.page.goto(site_url + POST, wait_until="networkidle")
+        loading = twins_seen(waiting)
+        assert all(t["shown"] for t in loading), loading
+        before = figure_boxes(waiting)
+    finally:
+        waiting.page.context.close()
+    after = figure_boxes(desktop)
+    for reserved, drawn in zip(before, after, strict=True):
+        assert abs(reserved - drawn) <= 6, (before, after)
+
+
+def test_once_drawn_the_live_plot_replaces_the_twin(desktop) -> None:
+    assert not any(t["shown"] for t in twins_seen(desktop) if not t["table"])
+
+
+# Print: the twins, not the canvases and sliders
+
+
+def test_print_shows_the_twins_and_hides_the_controls(browser: Any, site_url: str) -> None:
+    visit = open_page(browser, site_url, POST, viewport=DESKTOP)
+    try:
+        wait_for_figures(visit, FIGURES)
+        visit.page.emulate_media(media="print")
+        twins = twins_seen(visit)
+        assert all(t["shown"] for t in twins), twins
+        hidden = visit.page.evaluate(
+            """() => [...document.querySelectorAll('.vg-bokeh')]
+                     .every(b => b.getBoundingClientRect().height === 0)"""
+        )
+        assert hidden
+    finally:
+        visit.page.context.close()
+
+
+# Feed readers: whole posts, every figure an image with an absolute address
+
+
+def test_the_feed_carries_every_figure_as_an_image_the_site_serves(
+    feed: Any, site_url: str
+) -> None:
+    html = _entry_html(feed)
+    images = re.findall(r'<img[^>]*src="([^"]+)"[^>]*>', html)
+    expected = [f"{SITE_URL}figures/{SLUG}-{n}.png" for n in PLOTS]
+    assert images == expected
+    for address in images:
+        status, kind, body = _served(site_url, address)
+        assert (status, kind) == (200, "image/png")
+        assert body.startswith(b"\x89PNG")
+    for alt in re.findall(r'<img[^>]*alt="([^"]+)"', html):
+        assert re.search(r"\d", alt)
+
+
+def test_the_feed_carries_the_tables_and_the_math(feed: Any) -> None:
+    html = _entry_html(feed)
+    assert "0.000244140625" in html
+    assert not TEX.search(html)
+
+
+# Pages that list posts: teasers, never a broken or empty figure
+
+
+@pytest.mark.parametrize(
+    "path", ["index.html", "archive.html", "categories/index.html", "categories/rnn/index.html"]
+)
+def test_list_pages_show_no_figure_and_no_broken_image(
+    browser: Any, site_url: str, path: str
+) -> None:
+    visit = open_page(browser, site_url, path, viewport=DESKTOP)
+    try:
+        assert visit.page.locator("figure.vg-figure").count() == 0
+        broken = visit.page.evaluate(
+            "() => [...document.images].filter(i => !i.naturalWidth).map(i => i.src)"
+        )
+        assert broken == []
+        assert visit.failed_requests == [] and visit.offsite_requests == []
+    finally:
+        visit.page.context.close()
+
+
+# Link previews: og:image is a twin the site serves, with the post's own description
+
+
+def test_link_previews_get_a_twin_and_the_posts_description(site: Build, site_url: str) -> None:
+    page = (site.output / POST / "index.html").read_text()
+    image = re.search(r'<meta property="og:image" content="([^"]+)"', page).group(1)
+    assert image == f"{SITE_URL}figures/{SLUG}-1.png"
+    assert _served(site_url, image)[:2] == (200, "image/png")
+    description = re.search(r'<meta property="og:description" content="([^"]+)"', page).group(1)
+    assert description.startswith("Why the gradient reaching the early layers")
+    assert "Bokeh" not in description and "{" not in description
+
+
+# Phones at 375 px
+
+
+def test_on_a_phone_nothing_scrolls_sideways(phone) -> None:
+    width = phone.page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]
+
+
+def test_on_a_phone_every_figure_is_drawn_inside_the_screen(phone) -> None:
+    boxes = phone.page.evaluate(
+        """() => [...document.querySelectorAll('.vg-bokeh')].map(b => {
+             const r = b.firstElementChild.firstElementChild.getBoundingClientRect();
+             return [r.left, r.right, r.height]; })"""
+    )
+    assert len(boxes) == FIGURES
+    for left, right, height in boxes:
+        assert left >= 0 and right <= PHONE["width"] and height > 100
+
+
+def test_on_a_phone_the_side_by_side_panels_stack(phone) -> None:
+    panels = phone.page.locator(f"figure#{SLUG}-2 .bk-Figure").evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top]; })"
+    )
+    assert len(panels) == 3
+    lefts, tops = zip(*panels, strict=True)
+    assert max(lefts) - min(lefts) < 1
+    assert tops[0] < tops[1] < tops[2]
+
+
+def test_on_a_wide_screen_the_side_by_side_panels_sit_in_a_row(desktop) -> None:
+    panels = desktop.page.locator(f"figure#{SLUG}-2 .bk-Figure").evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top]; })"
+    )
+    lefts, tops = zip(*panels, strict=True)
+    assert lefts[0] < lefts[1] < lefts[2]
+    assert max(tops) - min(tops) < 1
+
+
+def test_on_a_phone_tick_labels_stay_legible(phone) -> None:
+    # Bokeh draws ticks on a canvas at the font size it is given, not scaled with the plot
+    sizes = phone.page.evaluate(
+        """() => Bokeh.documents.flatMap(doc => doc.all_models ? [...doc.all_models] : [])
+                 .filter(m => m.major_label_text_font_size !== undefined)
+                 .map(m => parseFloat(m.major_label_text_font_size))"""
+    )
+    assert sizes and min(sizes) >= 10
+
+
+def test_on_a_phone_the_sliders_are_big_enough_to_touch(phone) -> None:
+    sizes = phone.page.locator(".noUi-touch-area").evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })"
+    )
+    assert sizes
+    assert all(w >= 24 and h >= 24 for w, h in sizes), sizes
+
+
+# Math without a CDN, no TeX left for the reader to decode
+
+
+def test_math_is_mathml_and_no_tex_is_left_in_the_text(desktop) -> None:
+    assert desktop.page.locator("math").count() >= 3
+    assert not TEX.search(visible_text(desktop))
+    assert desktop.offsite_requests == []
+
+
+# Accessibility: axe-core from the npm registry (package-lock.json), injected by the test
+
+
+@pytest.fixture(scope="module")
+def axe_js() -> str:
+    script = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():  # `make test` installs it; a bare pytest run installs it here
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)
+    version = json.loads((ROOT / "package-lock.json").read_text())["packages"][
+        "node_modules/axe-core"
+    ]["version"]
+    installed = json.loads((script.parent / "package.json").read_text())["version"]
+    assert installed == version, "node_modules is stale: run `npm ci`"
+    return Path(script).read_text()
+
+
+def test_the_post_has_no_serious_accessibility_violation(desktop, axe_js: str) -> None:
+    violations = accessibility_violations(desktop, axe_js)
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == [], json.dumps(serious, indent=1)
