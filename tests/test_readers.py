@@ -63,9 +63,9 @@ def feed(site: Build) -> Any:
     return parsed
 
 
-def _entry_html(feed: Any) -> str:
-    """The post as the feed carries it (RSS: its description)."""
-    (entry,) = feed.entries
+def _entry_html(feed: Any, slug: str = SLUG) -> str:
+    """A post as the feed carries it (RSS: its description)."""
+    (entry,) = [e for e in feed.entries if e.link.rstrip("/").endswith("/" + slug)]
     return entry.content[0].value if "content" in entry else entry.summary
 
 
@@ -165,6 +165,19 @@ def test_the_feed_carries_every_figure_as_an_image_the_site_serves(
         assert body.startswith(b"\x89PNG")
     for alt in re.findall(r'<img[^>]*alt="([^"]+)"', html):
         assert re.search(r"\d", alt)
+
+
+def test_every_post_in_the_feed_carries_all_its_twins(
+    feed: Any, site: Build, site_url: str
+) -> None:
+    for entry in feed.entries:
+        slug = entry.link.rstrip("/").rsplit("/", 1)[-1]
+        page = (site.output / "posts" / slug / "index.html").read_text()
+        on_page = re.findall(r'<img class="vg-twin" src="[^"]*?(figures/[^"]+)"', page)
+        in_feed = re.findall(r'<img[^>]*src="([^"]+)"', _entry_html(feed, slug))
+        assert [SITE_URL + src for src in on_page] == in_feed, slug
+        for address in in_feed:
+            assert _served(site_url, address)[:2] == (200, "image/png")
 
 
 def test_the_feed_carries_the_tables_and_the_math(feed: Any) -> None:

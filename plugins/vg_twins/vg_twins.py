@@ -70,6 +70,7 @@ class FigureTwins(Task):
         from vanishing_post.twins import SITE_FOLDER, SITE_FORMAT
 
         config = self.site.config
+        self.site.scan_posts()  # the timeline is empty until some task asks for it
         yield self.group_task()
         if not config.get("VG_FIGURES", True):  # the bare site (`make bench`): no figures
             return
