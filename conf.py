@@ -63,6 +63,9 @@ USE_BUNDLES = False
 # figures.tmpl template loads these, once per page.
 BOKEHJS = [f"{stem}-{version('bokeh')}.min.js" for stem in ("bokeh", "bokeh-widgets")]
 GLOBAL_CONTEXT = {"bokehjs": BOKEHJS}
+# Templates that load BokehJS. A post that places a figure with any other template fails the
+# build (its figures would never draw); add a template here only if it inherits figures.tmpl.
+FIGURE_TEMPLATES = ["figures.tmpl"]
 
 # Our own plugins (plugins/) and templates (templates/) live beside this file.
 FAVICONS = (("icon", "/favicon.svg", "any"),)

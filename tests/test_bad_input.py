@@ -33,6 +33,7 @@ class Post:
 
     shortcode: str
     markup: str = "md"
+    template: str | None = "figures.tmpl"
 
 
 BAD_INPUTS = [
@@ -78,6 +79,10 @@ BAD_INPUTS = [
     (Post("{{% figure sigmoid-tangent half_width=500 %}}"), ["out of range", "0.1 to 100"]),
     (Post("{{% figure compression y_low=inf %}}"), ["'y_low'", "not a finite number"]),
     (Post("{{% figure numbers start=3 stop=-3 %}}"), ["start (3) must be below stop (-3)"]),
+    (
+        Post("{{% figure decay %}}", "rst", template=None),
+        ["figure 'decay': the post's template is 'post.tmpl', allowed: figures.tmpl"],
+    ),
 ]
 
 
@@ -94,13 +99,14 @@ def run_cli(args: tuple[str, ...], tmp: Path) -> subprocess.CompletedProcess[str
     )
 
 
-def bad_post(shortcode: str, markup: str) -> str:
+def bad_post(shortcode: str, markup: str, template: str | None) -> str:
     meta = {
         "title": "A post with a mistake",
         "slug": BAD_POST_SLUG,
         "date": "2026-11-21 09:00:00 UTC",
-        "template": "figures.tmpl",
     }
+    if template:
+        meta["template"] = template
     lines = [f".. {key}: {value}" for key, value in meta.items()]
     if markup == "md":
         lines = ["<!--", *lines, "-->"]
@@ -115,7 +121,7 @@ def case_id(case: tuple[Cli | Post, list[str]]) -> str:
     surface, _ = case
     if isinstance(surface, Cli):
         return "cli " + " ".join(surface.args).replace("{tmp}", "TMP")
-    return f"{surface.markup} {surface.shortcode}"
+    return f"{surface.markup} {surface.shortcode} {surface.template or 'no template'}"
 
 
 @pytest.mark.parametrize(("surface", "expected"), BAD_INPUTS, ids=map(case_id, BAD_INPUTS))
@@ -135,7 +141,7 @@ def test_a_mistake_is_one_clear_line_and_leaves_nothing_behind(
         for post in (root / "posts").iterdir():
             post.unlink()  # only the bad post: the build fails on it, nothing else to wait for
         (root / "posts" / f"{BAD_POST_SLUG}.{surface.markup}").write_text(
-            bad_post(surface.shortcode, surface.markup)
+            bad_post(surface.shortcode, surface.markup, surface.template)
         )
         done = build(root)
         assert done.returncode != 0, done.log

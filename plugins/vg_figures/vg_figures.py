@@ -17,6 +17,7 @@ from nikola.plugin_categories import ShortcodePlugin
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "vanishing_post"
+TEMPLATES = "FIGURE_TEMPLATES"  # conf.py: the templates that load BokehJS
 
 
 def _package_files() -> list[str]:
@@ -68,6 +69,7 @@ class FigureShortcode(ShortcodePlugin):
                     f"give exactly one figure name, got {shown}, allowed: one of the"
                     " registered figures (python -m vanishing_post list)"
                 )
+            self._check_template(post, names[0])
             if not self._draw:  # the bare site `make bench` measures: no figure, no import
                 name = markup.escape(names[0])
                 return (
@@ -84,6 +86,18 @@ class FigureShortcode(ShortcodePlugin):
                 f"{where}: figure '{names[0]}' failed: {type(error).__name__}: {error}"
             ) from error
         return html, self._deps
+
+    def _check_template(self, post, name: str) -> None:
+        """A figure in a post whose template does not load BokehJS would never draw."""
+        from vanishing_post.params import FigureError
+
+        allowed = self.site.config.get(TEMPLATES, ["figures.tmpl"])
+        if post is not None and post.template_name not in allowed:
+            raise FigureError(
+                f"figure {name!r}: the post's template is '{post.template_name}', allowed: "
+                + ", ".join(allowed)
+                + " (set '.. template: figures.tmpl' in its metadata: it loads BokehJS)"
+            )
 
 
 def _key(slug: str) -> str:
