@@ -41,7 +41,9 @@ def _holoviews() -> Any:
     return hv
 
 
-CONTROLS_JS = ("maths.js", "figures.js")  # the figures' part of the page's shared script
+# The figures' part of the page's shared script; network_figures.js adds the network section's
+# redraws to figures.js's table.
+CONTROLS_JS = ("maths.js", "figures.js", "network_figures.js")
 
 
 def controls_js() -> str:

@@ -30,6 +30,11 @@ from typing import NamedTuple
 import numpy as np
 
 LEAKY_RELU_SLOPE = 0.01
+# The network the post shows by default: its figures and the numbers in its prose share these.
+DEPTH = 20
+WIDTH = 32
+BATCH = 64
+SEED = 0
 
 # exp(-700) ~ 1e-304 is still a normal float64, so clipping |z| here means the
 # stable sigmoid never even signals an underflow, while changing no value by more
@@ -221,11 +226,11 @@ def loss_and_gradients(
 
 def layer_gradient_norms(
     activation: str,
-    depth: int = 20,
-    width: int = 32,
+    depth: int = DEPTH,
+    width: int = WIDTH,
     residual: bool = False,
-    seed: int = 0,
-    batch: int = 64,
+    seed: int = SEED,
+    batch: int = BATCH,
 ) -> np.ndarray:
     """Frobenius norm of dLoss/dW_l for each layer, first layer (next to the input) first.
 
@@ -247,3 +252,20 @@ def best_case_product(activation: str, steps: int) -> np.ndarray:
     by 0.25**n; the ReLU family can pass it through unchanged.
     """
     return get_activation(activation).max_gradient ** np.arange(1, steps + 1, dtype=float)
+
+
+def relative_layer_norms(
+    activation: str, depth: int = DEPTH, residual: bool = False, seed: int = SEED
+) -> np.ndarray:
+    """``layer_gradient_norms`` divided by the last layer's: what reaches layer l, per unit
+    that reaches the top. The absolute scale depends on the loss; the ratio is the vanishing.
+    """
+    norms = layer_gradient_norms(activation, depth=depth, residual=residual, seed=seed)
+    return norms / norms[-1]
+
+
+def best_case_bound(activation: str, depth: int) -> np.ndarray:
+    """``max_gradient ** (depth - l)`` for layers l = 1..depth: the best case, relative to the
+    last layer, when only the activations' slopes shrink the gradient on its way down.
+    """
+    return get_activation(activation).max_gradient ** np.arange(depth - 1, -1, -1, dtype=float)

@@ -7,6 +7,7 @@ only joins their registries, so adding a section never touches the modules that 
 from __future__ import annotations
 
 from vanishing_post.figures import FIGURES as POST_FIGURES
+from vanishing_post.network_figures import FIGURES as NETWORK_FIGURES
 from vanishing_post.params import FigureSpec
 
-FIGURES: dict[str, FigureSpec] = {**POST_FIGURES}
+FIGURES: dict[str, FigureSpec] = {**POST_FIGURES, **NETWORK_FIGURES}

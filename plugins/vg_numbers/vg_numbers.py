@@ -1,0 +1,49 @@
+"""The ``number`` shortcode: a number the prose quotes, computed by vanishing_post at build time.
+
+Thin on purpose, like the ``figure`` shortcode: look the quantity up by name and return
+``(text, deps)``. The numbers and their formatting live in ``vanishing_post.quantities``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from nikola.plugin_categories import ShortcodePlugin
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "vanishing_post"
+
+
+def _package_files() -> list[str]:
+    """The Python the numbers come from: editing it rebuilds the posts that quote them."""
+    return sorted(str(p) for p in PACKAGE.rglob("*.py"))
+
+
+class NumberShortcode(ShortcodePlugin):
+    """``{{% number NAME %}}``: the named quantity, computed and formatted for reading."""
+
+    name = "number"
+
+    def set_site(self, site):
+        super().set_site(site)
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        self._deps = _package_files()
+        return None
+
+    def handler(self, *names, site=None, data=None, lang=None, post=None, **params):
+        from vanishing_post.quantities import QuantityError, quantity_text
+
+        where = f"shortcode 'number' in {post.source_path if post else 'a page'}"
+        try:
+            if len(names) != 1 or params:
+                raise QuantityError(
+                    f"give exactly one quantity name and nothing else, got {len(names)} "
+                    f"name(s) and {len(params)} argument(s)"
+                )
+            text = quantity_text(names[0])
+        except QuantityError as error:
+            # An author's mistake: one line naming the post and what is allowed, a failed build.
+            raise SystemExit(f"ERROR: {where}: {error}") from None
+        return text, self._deps

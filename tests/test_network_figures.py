@@ -1,0 +1,252 @@
+"""The section's figures through their Bokeh models: the plotted data is the network's numbers.
+
+Each figure is built once per set of parameters; data are compared with ``network``'s
+functions called afresh, never with copied numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+from bokeh.models import CustomJS, GlyphRenderer, LogScale, Plot, Slider
+
+from vanishing_post import network
+from vanishing_post.figures import FIGURES as POST_FIGURES
+from vanishing_post.network_figures import (
+    ACTIVATION_ORDER,
+    DEPTHS,
+    FIGURES,
+    draw_activations,
+    draw_layer_gradients,
+    draw_skip_connections,
+)
+from vanishing_post.params import FigureError
+from vanishing_post.registry import FIGURES as REGISTRY
+
+NETWORK = {"layer-gradients": False, "skip-connections": True}  # name -> residual
+
+
+@pytest.fixture(scope="module")
+def figure() -> Iterator[Callable[..., Any]]:
+    """``figure(name, **raw)``: the figure's Bokeh model, built once per parameters."""
+    built: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
+
+    def get(name: str, **raw: Any) -> Any:
+        key = (name, tuple(sorted(raw.items())))
+        if key not in built:
+            spec = FIGURES[name]
+            built[key] = spec.build(spec.values(raw))
+        return built[key]
+
+    yield get
+    built.clear()
+
+
+def curves(plot: Plot) -> dict[str, GlyphRenderer]:
+    """The plot's line renderers by legend label."""
+    labels = {}
+    for legend in plot.legend:
+        for item in legend.items:
+            for renderer in item.renderers:
+                labels[item.label.value] = renderer
+    return labels
+
+
+def ys(renderer: GlyphRenderer) -> np.ndarray:
+    return np.asarray(renderer.data_source.data[renderer.glyph.y], dtype=np.float64)
+
+
+def xs(renderer: GlyphRenderer) -> np.ndarray:
+    return np.asarray(renderer.data_source.data[renderer.glyph.x], dtype=np.float64)
+
+
+def layer_plot(model: Any) -> Plot:
+    (plot,) = model.select({"type": Plot})
+    return plot
+
+
+def label(name: str) -> str:
+    return network.ACTIVATIONS[name].label
+
+
+# --- registry --------------------------------------------------------------------
+
+
+def test_the_registry_joins_the_section_figures_to_the_post_figures():
+    assert set(REGISTRY) == set(POST_FIGURES) | set(FIGURES)
+    assert len(REGISTRY) == len(POST_FIGURES) + len(FIGURES)
+    for name, spec in FIGURES.items():
+        assert REGISTRY[name] is spec and spec.name == name and spec.title
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "named"),
+    [
+        ("layer-gradients", {"depth": "15"}, "multiple of 10"),
+        ("layer-gradients", {"depth": "60"}, "'depth'"),
+        ("skip-connections", {"depth": "5"}, "'depth'"),
+        ("layer-gradients", {"seed": "-1"}, "'seed'"),
+        ("activations", {"start": "3", "stop": "2"}, "start (3) must be below stop (2)"),
+        ("activations", {"steps": "0"}, "'steps'"),
+    ],
+)
+def test_a_bad_parameter_is_a_one_line_figure_error_naming_it(name, raw, named):
+    with pytest.raises(FigureError) as error:
+        FIGURES[name].values(raw)
+    message = str(error.value)
+    assert named in message and f"'{name}'" in message and "\n" not in message
+
+
+# --- activations -----------------------------------------------------------------
+
+
+def test_activations_draws_each_function_and_its_gradient_over_one_x_range(figure):
+    values_plot, gradients_plot, _ = figure_panels(figure("activations"))
+    x = np.linspace(-5.0, 5.0, 101)
+    drawn_values, drawn_gradients = curves(values_plot), by_order(gradients_plot)
+    for name, gradient in zip(ACTIVATION_ORDER, drawn_gradients, strict=True):
+        activation = network.ACTIVATIONS[name]
+        np.testing.assert_array_equal(xs(drawn_values[activation.label]), x)
+        np.testing.assert_array_equal(ys(drawn_values[activation.label]), activation.forward(x))
+        np.testing.assert_array_equal(xs(gradient), x)
+        np.testing.assert_array_equal(ys(gradient), activation.derivative(x))
+
+
+def test_activations_draws_the_best_case_over_depth_on_a_log_axis(figure):
+    *_, best = figure_panels(figure("activations", steps=12))
+    assert isinstance(best.y_scale, LogScale)
+    for name, renderer in zip(ACTIVATION_ORDER, by_order(best), strict=True):
+        np.testing.assert_array_equal(xs(renderer), np.arange(1, 13))
+        np.testing.assert_array_equal(ys(renderer), network.best_case_product(name, 12))
+    sigmoid, *others = by_order(best)
+    assert ys(sigmoid)[-1] == 0.25**12
+    assert all(np.all(ys(other) == 1.0) for other in others)
+
+
+def test_hiding_an_activation_in_the_legend_hides_it_in_every_panel(figure):
+    panels = figure_panels(figure("activations"))
+    legend = panels[0].legend[0]
+    assert legend.click_policy == "hide"
+    assert [item.label.value for item in legend.items] == [label(n) for n in ACTIVATION_ORDER]
+    for shown, *others in zip(*(by_order(p) for p in panels), strict=True):
+        links = shown.js_property_callbacks["change:visible"]
+        linked = {id(cb.args["other"]) for cb in links if isinstance(cb, CustomJS)}
+        assert {id(o) for o in others} <= linked
+
+
+def figure_panels(model: Any) -> list[Plot]:
+    """The activations figure's three panels, in their grid order."""
+    return [child[0] for child in model.children]
+
+
+def by_order(plot: Plot) -> list[GlyphRenderer]:
+    return list(plot.renderers)
+
+
+# --- layer-gradients -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "residual"), sorted(NETWORK.items()))
+def test_layer_gradients_plots_each_activation_relative_to_its_last_layer(figure, name, residual):
+    plot = layer_plot(figure(name))
+    drawn = curves(plot)
+    layers = np.arange(1, network.DEPTH + 1)
+    for activation in ACTIVATION_ORDER:
+        expected = network.relative_layer_norms(activation, residual=residual)
+        np.testing.assert_array_equal(xs(drawn[label(activation)]), layers)
+        np.testing.assert_array_equal(ys(drawn[label(activation)]), expected)
+        assert ys(drawn[label(activation)])[-1] == 1.0
+
+
+@pytest.mark.parametrize(("name", "residual"), sorted(NETWORK.items()))
+def test_layer_gradients_draws_the_quarter_per_layer_bound_on_a_log_axis(figure, name, residual):
+    plot = layer_plot(figure(name))
+    assert isinstance(plot.y_scale, LogScale)
+    (bound,) = [r for lab, r in curves(plot).items() if "0.25" in lab]
+    np.testing.assert_array_equal(ys(bound), 0.25 ** np.arange(network.DEPTH - 1, -1, -1))
+    assert bound.glyph.line_dash == [6]  # dashed: a bound, not a measurement
+
+
+def test_the_residual_figure_keeps_the_plain_sigmoid_for_comparison(figure):
+    plain = curves(layer_plot(figure("layer-gradients")))
+    residual = curves(layer_plot(figure("skip-connections")))
+    assert set(residual) - set(plain) == {"Sigmoid without skips"}
+    np.testing.assert_array_equal(
+        ys(residual["Sigmoid without skips"]), ys(plain[label("sigmoid")])
+    )
+
+
+@pytest.mark.parametrize(("name", "residual"), sorted(NETWORK.items()))
+def test_a_legend_click_hides_an_activation(figure, name, residual):
+    (legend,) = layer_plot(figure(name)).legend
+    assert legend.click_policy == "hide"
+
+
+@pytest.mark.parametrize(("name", "residual"), sorted(NETWORK.items()))
+def test_the_depth_slider_offers_every_precomputed_depth(figure, name, residual):
+    model = figure(name)
+    (slider,) = model.select({"type": Slider})
+    assert (slider.name, slider.start, slider.end, slider.value) == (
+        "depth",
+        DEPTHS[0],
+        DEPTHS[-1],
+        network.DEPTH,
+    )
+    assert list(range(int(slider.start), int(slider.end) + 1, int(slider.step))) == list(DEPTHS)
+    (callback,) = slider.js_property_callbacks["change:value"][:1]
+    table = callback.args["targets"]["table"]
+    assert sorted(table, key=int) == [str(d) for d in DEPTHS]
+    for depth in DEPTHS:
+        for activation in ACTIVATION_ORDER:
+            np.testing.assert_array_equal(
+                table[str(depth)][activation],
+                network.relative_layer_norms(activation, depth=depth, residual=residual),
+            )
+        assert "bound" not in table[str(depth)], "the browser computes the bound"
+
+
+def test_the_slider_writes_into_the_plotted_sources(figure):
+    model = figure("layer-gradients")
+    (slider,) = model.select({"type": Slider})
+    targets = slider.js_property_callbacks["change:value"][0].args["targets"]
+    plotted = {r.data_source for r in layer_plot(model).renderers}
+    assert set(targets["sources"].values()) == plotted
+    assert targets["bound"] == 0.25
+
+
+def test_a_non_default_depth_and_seed_are_drawn(figure):
+    drawn = curves(layer_plot(figure("layer-gradients", depth=40, seed=7)))
+    np.testing.assert_array_equal(
+        ys(drawn["ReLU"]), network.relative_layer_norms("relu", depth=40, seed=7)
+    )
+
+
+def test_the_same_seed_draws_the_same_numbers():
+    spec = FIGURES["layer-gradients"]
+    first, second = (spec.build(spec.values({"seed": "3"})) for _ in range(2))
+    for a, b in zip(layer_plot(first).renderers, layer_plot(second).renderers, strict=True):
+        np.testing.assert_array_equal(ys(a), ys(b))
+
+
+# --- the drawings are backend-agnostic HoloViews objects --------------------------
+
+
+@pytest.mark.parametrize(
+    ("draw", "name", "raw"),
+    [
+        (draw_activations, "activations", {}),
+        (draw_layer_gradients, "layer-gradients", {}),
+        (draw_skip_connections, "skip-connections", {"depth": "50"}),
+    ],
+)
+def test_each_drawing_also_renders_with_matplotlib(draw, name, raw):
+    import holoviews as hv
+    import holoviews.plotting.mpl  # noqa: F401
+
+    drawing = draw(FIGURES[name].values(raw))
+    assert isinstance(drawing, hv.Layout | hv.Overlay)
+    figure = hv.render(drawing, backend="matplotlib")
+    assert figure.axes

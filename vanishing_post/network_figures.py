@@ -1,0 +1,284 @@
+"""Figures for "So how do you fix this?": activations compared, and a real network's gradients.
+
+``FIGURES`` is this section's registry (NAME -> FigureSpec), joined with the post's in
+``registry.py``. Each figure has a ``draw_*`` function (checked values -> a HoloViews object,
+no Bokeh in it, so any HoloViews backend can render it) and a ``build_*`` function that renders
+the drawing with Bokeh and adds what only a live page has: legend clicks and the depth slider.
+The numbers come from ``network`` (numpy, seeded), computed when the figure is built.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from vanishing_post import network
+from vanishing_post.figures import BLUE, HEIGHT, RED, TAN, WIDTH, _holoviews, _render, _sized
+from vanishing_post.figures import _with_controls as with_controls
+from vanishing_post.params import FigureSpec, Param
+
+GREEN, GREY = "#5f9e6e", "#777777"
+# One colour per activation, in every figure of the section; the sigmoid keeps the post's tan.
+ACTIVATION_COLOURS = {"sigmoid": TAN, "tanh": RED, "relu": BLUE, "leaky_relu": GREEN}
+ACTIVATION_ORDER = ("sigmoid", "tanh", "relu", "leaky_relu")
+# In the best-case panel three lines lie exactly on 1: each drawn thinner than the one below.
+BEST_CASE_WIDTHS = {"sigmoid": 2, "tanh": 7, "relu": 4, "leaky_relu": 2}
+# The depths a reader can pick with the slider; every one is computed at build time.
+DEPTH_LOW, DEPTH_HIGH, DEPTH_STEP = 10, 50, 10
+DEPTHS = tuple(range(DEPTH_LOW, DEPTH_HIGH + 1, DEPTH_STEP))
+BOUND = "bound"  # the series name of the 0.25^n line
+PLAIN_SIGMOID = "sigmoid_plain"  # the residual figure's reference: sigmoid without skips
+
+
+def activation_curves(start: float, stop: float, points: int) -> dict[str, dict[str, np.ndarray]]:
+    """Each activation's values and gradient over one x range: name -> {x, value, gradient}."""
+    x = np.linspace(start, stop, points)
+    return {
+        name: {
+            "x": x,
+            "value": network.ACTIVATIONS[name].forward(x),
+            "gradient": network.ACTIVATIONS[name].derivative(x),
+        }
+        for name in ACTIVATION_ORDER
+    }
+
+
+def best_case_over_depth(steps: int) -> dict[str, np.ndarray]:
+    """The best-case product of gradients after n = 1..steps layers, per activation."""
+    return {name: network.best_case_product(name, steps) for name in ACTIVATION_ORDER}
+
+
+@functools.cache
+def layer_series(depth: int, residual: bool, seed: int) -> dict[str, np.ndarray]:
+    """Gradient norm reaching each layer, relative to the last layer's, per series.
+
+    Relative, so every activation starts at 1 at the top and the sigmoid's best case,
+    0.25 per layer, is the ``bound`` series. The residual figure also carries the plain
+    sigmoid, for comparison. Cached: the slider's table and the figure share the numbers.
+    """
+    series = {
+        name: network.relative_layer_norms(name, depth=depth, residual=residual, seed=seed)
+        for name in ACTIVATION_ORDER
+    }
+    if residual:
+        series[PLAIN_SIGMOID] = network.relative_layer_norms("sigmoid", depth=depth, seed=seed)
+    series[BOUND] = network.best_case_bound("sigmoid", depth)
+    return series
+
+
+def _label(name: str) -> str:
+    if name == BOUND:
+        return "0.25ⁿ, the sigmoid's best case"
+    if name == PLAIN_SIGMOID:
+        return "Sigmoid without skips"
+    return network.ACTIVATIONS[name].label
+
+
+def _style(name: str) -> dict[str, Any]:
+    if name == BOUND:
+        return dict(color=GREY, line_dash="dashed", line_width=2)
+    if name == PLAIN_SIGMOID:
+        return dict(color=TAN, line_dash="dotted", line_width=2)
+    return dict(color=ACTIVATION_COLOURS[name], line_width=3, line_dash=_dash(name))
+
+
+def _dash(name: str) -> str:
+    """Leaky ReLU is dashed: where it runs on top of ReLU, ReLU shows between the dashes."""
+    return "dashed" if name == "leaky_relu" else "solid"
+
+
+def draw_activations(v: Mapping[str, Any]) -> Any:
+    """Three panels: the activations, their gradients, and the best case over depth (log y)."""
+    hv = _holoviews()
+    curves = activation_curves(v["start"], v["stop"], v["points"])
+    products = best_case_over_depth(v["steps"])
+    steps = np.arange(1, v["steps"] + 1)
+
+    def panel(column: str, title: str, ylabel: str) -> Any:
+        return hv.Overlay(
+            [
+                hv.Curve(
+                    (curves[name]["x"], curves[name][column]), "x", ylabel, label=_label(name)
+                ).opts(color=ACTIVATION_COLOURS[name], line_width=2, line_dash=_dash(name))
+                for name in ACTIVATION_ORDER
+            ]
+        ).opts(title=title, show_legend=column == "value", legend_position="top_left")
+
+    best = hv.Overlay(
+        [
+            hv.Curve((steps, products[name]), "layers n", "best-case product", label=_label(name))
+            .opts(color=ACTIVATION_COLOURS[name], line_width=BEST_CASE_WIDTHS[name])
+            .opts(line_dash=_dash(name))
+            for name in ACTIVATION_ORDER
+        ]
+    ).opts(title="Best case over n layers", logy=True, show_legend=False)
+    return hv.Layout(
+        [panel("value", "Activations", "f(x)"), panel("gradient", "Gradients", "f'(x)"), best]
+    ).cols(3)
+
+
+def build_activations(v: Mapping[str, Any]) -> Any:
+    """The drawing in Bokeh: three panels side by side, legend clicks hide an activation."""
+    from bokeh.layouts import gridplot
+
+    grid = _render(draw_activations(v))
+    panels = [fig for fig, _, _ in grid.children]
+    for fig in panels:
+        _hide_on_click(fig)
+        fig.sizing_mode = "scale_width"
+    # One legend (the first panel's) speaks for all three: hiding an activation there hides
+    # its curve in the other panels too.
+    for shown, *others in zip(*(fig.renderers for fig in panels), strict=True):
+        for other in others:
+            shown.js_link("visible", other, "visible")
+    return gridplot(
+        panels,
+        ncols=3,
+        width=WIDTH // 3,
+        height=WIDTH // 3,
+        toolbar_location="right",
+        sizing_mode="scale_width",
+    )
+
+
+def draw_layer_gradients(v: Mapping[str, Any]) -> Any:
+    """The gradient norm reaching each layer of the plain network, with the 0.25^n bound."""
+    return _draw_network(v, residual=False)
+
+
+def draw_skip_connections(v: Mapping[str, Any]) -> Any:
+    """The same with a skip connection around every layer, and the plain sigmoid beside."""
+    return _draw_network(v, residual=True)
+
+
+def _draw_network(v: Mapping[str, Any], residual: bool) -> Any:
+    """Gradient norm per layer relative to the last, log y, one curve per series."""
+    hv = _holoviews()
+    series = layer_series(v["depth"], residual, v["seed"])
+    layers = np.arange(1, v["depth"] + 1)
+    gradient = hv.Dimension("gradient", label="gradient norm / last layer's")
+    title = "With skip connections" if residual else "Without skip connections"
+    return hv.Overlay(
+        [
+            hv.Curve((layers, values), "layer", gradient, label=_label(name)).opts(**_style(name))
+            for name, values in series.items()
+        ]
+    ).opts(
+        title=f"{title}: gradient reaching each layer", logy=True, legend_position="bottom_right"
+    )
+
+
+def build_layer_gradients(v: Mapping[str, Any]) -> Any:
+    """The plain network's drawing in Bokeh, under the depth slider."""
+    return _build_network("layer-gradients", v, residual=False)
+
+
+def build_skip_connections(v: Mapping[str, Any]) -> Any:
+    """The residual network's drawing in Bokeh, under the depth slider."""
+    return _build_network("skip-connections", v, residual=True)
+
+
+def _build_network(name: str, v: Mapping[str, Any], residual: bool) -> Any:
+    """The drawing in Bokeh, under a depth slider that swaps in the numbers computed for it."""
+    from bokeh.models import AdaptiveTicker
+
+    fig = _sized(_render(_draw_network(v, residual)), WIDTH, HEIGHT)
+    _hide_on_click(fig)
+    fig.xaxis.ticker = AdaptiveTicker(min_interval=1, num_minor_ticks=0)
+    _free_ranges(fig)
+    names = list(layer_series(v["depth"], residual, v["seed"]))
+    sources = [r.data_source for r in fig.renderers]
+    # The bound is not in the table: the browser computes 0.25^n exactly (fewer bytes).
+    table = {
+        str(depth): {
+            series: values
+            for series, values in layer_series(depth, residual, v["seed"]).items()
+            if series != BOUND
+        }
+        for depth in DEPTHS
+    }
+    return with_controls(
+        name,
+        FIGURES[name].params,
+        v,
+        fig,
+        sources=dict(zip(names, sources, strict=True)),
+        table=table,
+        bound=network.ACTIVATIONS["sigmoid"].max_gradient,
+    )
+
+
+def _hide_on_click(fig: Any) -> None:
+    """A click on a legend entry hides that series (HoloViews' default only dims it).
+
+    The legend is made compact too, so that it covers little of a small panel.
+    """
+    for legend in fig.legend:
+        legend.click_policy = "hide"
+        legend.label_text_font_size = "9pt"
+        legend.label_height = legend.glyph_height = 14
+        legend.spacing = 0
+        legend.padding = 4
+        legend.margin = 4
+        legend.background_fill_alpha = 0.8
+
+
+def _free_ranges(fig: Any) -> None:
+    """Let Bokeh range both axes over the data, so they follow the depth slider."""
+    from bokeh.models import DataRange1d
+
+    fig.x_range = DataRange1d(range_padding=0.02)
+    fig.y_range = DataRange1d(range_padding=0.05)
+
+
+def _depth_check(v: Mapping[str, Any]) -> str | None:
+    if v["depth"] % DEPTH_STEP:
+        return f"depth ({v['depth']}) must be a multiple of {DEPTH_STEP}, the slider's step"
+    return None
+
+
+def _activations_check(v: Mapping[str, Any]) -> str | None:
+    if not v["start"] < v["stop"]:
+        return f"start ({v['start']:g}) must be below stop ({v['stop']:g})"
+    return None
+
+
+_NETWORK = (
+    Param("depth", int, network.DEPTH, "layers", DEPTH_LOW, DEPTH_HIGH, DEPTH_STEP),
+    Param("seed", int, network.SEED, "seed", 0, 2**32 - 1, 1, control=False),
+)
+
+FIGURES: dict[str, FigureSpec] = {
+    spec.name: spec
+    for spec in (
+        FigureSpec(
+            "activations",
+            "Four activations, their gradients, and the best a chain of them can do",
+            (
+                Param("start", float, -5.0, "x from", -100.0, 100.0, 0.5, control=False),
+                Param("stop", float, 5.0, "x to", -100.0, 100.0, 0.5, control=False),
+                Param("points", int, 101, "points", 2, 2000, 1, control=False),
+                Param("steps", int, 20, "layers n", 1, 60, 1, control=False),
+            ),
+            build_activations,
+            _activations_check,
+        ),
+        FigureSpec(
+            "layer-gradients",
+            "The gradient reaching each layer of a freshly initialised network",
+            _NETWORK,
+            build_layer_gradients,
+            _depth_check,
+        ),
+        FigureSpec(
+            "skip-connections",
+            "The same network with a skip connection around every layer",
+            _NETWORK,
+            build_skip_connections,
+            _depth_check,
+        ),
+    )
+}

@@ -1,0 +1,140 @@
+"""Named numbers the prose quotes, computed from ``network`` when the page is built.
+
+The post never types a measured number: it names one (``{{% number sigmoid-first-layer %}}``)
+and gets it from here, formatted for reading. Each quantity is a pure function of the
+network's default settings (``network.DEPTH``, ``network.SEED``), the same the figures use.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from vanishing_post import network
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+class QuantityError(ValueError):
+    """An unknown quantity's name: the message is one line listing the known ones."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number the prose quotes: how to compute it, and how to write it.
+
+    ``style`` is ``integer`` (20), ``decimal`` (two significant digits: 0.51) or ``power``
+    (one significant digit times a power of ten: 6 × 10⁻¹³).
+    """
+
+    name: str
+    description: str
+    compute: Callable[[], float]
+    style: str
+
+
+def format_value(value: float, style: str) -> str:
+    """``value`` written for a reader in ``style`` (see Quantity)."""
+    if not math.isfinite(value):
+        raise ValueError(f"cannot format {value!r}: not a finite number")
+    if style == "integer":
+        return f"{round(value):d}"
+    if style == "decimal":
+        return f"{value:#.2g}".rstrip(".")
+    if style == "power":
+        mantissa, exponent = f"{value:.0e}".split("e")
+        power = f"10{str(int(exponent)).translate(SUPERSCRIPT)}"
+        return power if mantissa == "1" else f"{mantissa} × {power}"
+    raise ValueError(f"unknown style {style!r}; expected integer, decimal or power")
+
+
+@functools.cache
+def _norms(activation: str, residual: bool = False) -> tuple[float, ...]:
+    return tuple(network.layer_gradient_norms(activation, residual=residual))
+
+
+def first_over_last(activation: str, residual: bool = False) -> float:
+    """The gradient reaching the first layer per unit reaching the last, at the default depth."""
+    norms = _norms(activation, residual)
+    return norms[0] / norms[-1]
+
+
+def per_layer_factor(activation: str) -> float:
+    """The geometric mean factor the gradient shrinks by per layer (plain network)."""
+    return first_over_last(activation) ** (1 / (network.DEPTH - 1))
+
+
+def _first_layer_sigmoid_over_relu() -> float:
+    return _norms("sigmoid")[0] / _norms("relu")[0]
+
+
+def _best_case_sigmoid() -> float:
+    return float(network.best_case_bound("sigmoid", network.DEPTH)[0])
+
+
+def _quantities() -> dict[str, Quantity]:
+    table = [
+        ("depth", "layers of the network the post measures", lambda: network.DEPTH, "integer"),
+        ("width", "units in each layer", lambda: network.WIDTH, "integer"),
+        ("batch", "examples in the synthetic batch", lambda: network.BATCH, "integer"),
+        ("sigmoid-bound", "0.25 to the power depth - 1", _best_case_sigmoid, "power"),
+        (
+            "sigmoid-per-layer",
+            "sigmoid: mean factor lost per layer",
+            lambda: per_layer_factor("sigmoid"),
+            "decimal",
+        ),
+        (
+            "sigmoid-vs-relu",
+            "first-layer gradient, sigmoid over ReLU",
+            _first_layer_sigmoid_over_relu,
+            "power",
+        ),
+        (
+            "relu-residual-last-layer",
+            "gradient norm at the last layer, residual ReLU",
+            lambda: _norms("relu", residual=True)[-1],
+            "power",
+        ),
+        (
+            "relu-last-layer",
+            "gradient norm at the last layer, plain ReLU",
+            lambda: _norms("relu")[-1],
+            "decimal",
+        ),
+    ]
+    for activation in network.ACTIVATIONS:
+        slug = activation.replace("_", "-")
+        for residual, suffix in ((False, ""), (True, "-residual")):
+            table.append(
+                (
+                    f"{slug}{suffix}-first-layer",
+                    f"{activation}{suffix}: first layer's gradient over the last layer's",
+                    functools.partial(first_over_last, activation, residual),
+                    "power" if activation == "sigmoid" and not residual else "decimal",
+                )
+            )
+    return {
+        name: Quantity(name, description, compute, style)
+        for name, description, compute, style in table
+    }
+
+
+QUANTITIES: dict[str, Quantity] = _quantities()
+
+
+def lookup(name: str) -> Quantity:
+    """The quantity called ``name``; an unknown name is an error listing the known ones."""
+    try:
+        return QUANTITIES[name]
+    except (KeyError, TypeError):
+        known = ", ".join(sorted(QUANTITIES))
+        raise QuantityError(f"unknown quantity {name!r}, known quantities: {known}") from None
+
+
+def quantity_text(name: str) -> str:
+    """The quantity called ``name``, computed now and written for a reader."""
+    quantity = lookup(name)
+    return format_value(float(quantity.compute()), quantity.style)
