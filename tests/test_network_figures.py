@@ -19,9 +19,6 @@ from vanishing_post.network_figures import (
     ACTIVATION_ORDER,
     DEPTHS,
     FIGURES,
-    draw_activations,
-    draw_layer_gradients,
-    draw_skip_connections,
 )
 from vanishing_post.params import FigureError
 from vanishing_post.registry import FIGURES as REGISTRY
@@ -231,22 +228,49 @@ def test_the_same_seed_draws_the_same_numbers():
         np.testing.assert_array_equal(ys(a), ys(b))
 
 
-# --- the drawings are backend-agnostic HoloViews objects --------------------------
+# --- the drawings are backend-agnostic, the descriptions computed ----------------
 
 
 @pytest.mark.parametrize(
-    ("draw", "name", "raw"),
-    [
-        (draw_activations, "activations", {}),
-        (draw_layer_gradients, "layer-gradients", {}),
-        (draw_skip_connections, "skip-connections", {"depth": "50"}),
-    ],
+    ("name", "raw"),
+    [("activations", {}), ("layer-gradients", {}), ("skip-connections", {"depth": "50"})],
 )
-def test_each_drawing_also_renders_with_matplotlib(draw, name, raw):
+def test_each_drawing_also_renders_with_matplotlib(name, raw):
     import holoviews as hv
-    import holoviews.plotting.mpl  # noqa: F401
 
-    drawing = draw(FIGURES[name].values(raw))
+    spec = FIGURES[name]
+    drawing = spec.draw(spec.values(raw))
     assert isinstance(drawing, hv.Layout | hv.Overlay)
     figure = hv.render(drawing, backend="matplotlib")
     assert figure.axes
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_the_live_plot_draws_exactly_the_data_of_the_drawing(figure, name):
+    import holoviews as hv
+
+    spec = FIGURES[name]
+    drawing = spec.draw(spec.values({}))
+    drawn = [c.dimension_values(1) for c in drawing.traverse(lambda c: c, [hv.Curve])]
+    live = [r for plot in figure(name).select({"type": Plot}) for r in plot.renderers]
+    assert len(drawn) == len(live)
+    for values in drawn:
+        assert any(np.array_equal(values, ys(r)) for r in live)
+
+
+def test_the_alt_text_states_the_first_layer_numbers():
+    spec = FIGURES["layer-gradients"]
+    text = spec.describe(spec.values({}))
+    ratio = network.relative_layer_norms("sigmoid")[0]
+    assert f"Sigmoid {ratio:.3g}" in text and f"{0.25 ** (network.DEPTH - 1):.3g}" in text
+    skips = FIGURES["skip-connections"]
+    text = skips.describe(skips.values({"depth": "30"}))
+    ratio = network.relative_layer_norms("sigmoid", depth=30, residual=True)[0]
+    assert "30 layers" in text and f"Sigmoid {ratio:.3g}" in text and "skip" in text
+
+
+def test_the_activations_alt_text_gives_each_largest_gradient():
+    spec = FIGURES["activations"]
+    text = spec.describe(spec.values({}))
+    assert "Sigmoid 0.25, Tanh 1, ReLU 1, Leaky ReLU 1" in text
+    assert f"{0.25**20:.3g}" in text

@@ -16,8 +16,20 @@ from typing import Any
 import numpy as np
 
 from vanishing_post import network
-from vanishing_post.figures import BLUE, HEIGHT, RED, TAN, WIDTH, _holoviews, _render, _sized
-from vanishing_post.figures import _with_controls as with_controls
+from vanishing_post.figures import (
+    BLUE,
+    HEIGHT,
+    PRINT_SIZE,
+    RED,
+    TAN,
+    WIDTH,
+    _for_print,
+    _holoviews,
+    _render,
+    _sized,
+    _whole_steps,
+    _with_controls,
+)
 from vanishing_post.params import FigureSpec, Param
 
 GREEN, GREY = "#5f9e6e", "#777777"
@@ -77,12 +89,26 @@ def _label(name: str) -> str:
     return network.ACTIVATIONS[name].label
 
 
-def _style(name: str) -> dict[str, Any]:
+MATPLOTLIB_DASH = {"solid": "-", "dashed": "--", "dotted": ":"}
+
+
+def _line(element: Any, color: str, width: float, dash: str = "solid") -> Any:
+    """``element`` styled as a line, the same for Bokeh and for matplotlib (the static twin)."""
+    return _for_print(
+        element.opts(color=color, line_width=width, line_dash=dash),
+        color=color,
+        linewidth=width * 0.75,  # matplotlib's points are larger than Bokeh's pixels
+        linestyle=MATPLOTLIB_DASH[dash],
+    )
+
+
+def _style(name: str) -> tuple[str, float, str]:
+    """Colour, width and dash of one series of the network figures."""
     if name == BOUND:
-        return dict(color=GREY, line_dash="dashed", line_width=2)
+        return GREY, 2, "dashed"
     if name == PLAIN_SIGMOID:
-        return dict(color=TAN, line_dash="dotted", line_width=2)
-    return dict(color=ACTIVATION_COLOURS[name], line_width=3, line_dash=_dash(name))
+        return TAN, 2, "dotted"
+    return ACTIVATION_COLOURS[name], 3, _dash(name)
 
 
 def _dash(name: str) -> str:
@@ -98,26 +124,36 @@ def draw_activations(v: Mapping[str, Any]) -> Any:
     steps = np.arange(1, v["steps"] + 1)
 
     def panel(column: str, title: str, ylabel: str) -> Any:
-        return hv.Overlay(
-            [
+        lines = [
+            _line(
                 hv.Curve(
                     (curves[name]["x"], curves[name][column]), "x", ylabel, label=_label(name)
-                ).opts(color=ACTIVATION_COLOURS[name], line_width=2, line_dash=_dash(name))
-                for name in ACTIVATION_ORDER
-            ]
-        ).opts(title=title, show_legend=column == "value", legend_position="top_left")
-
-    best = hv.Overlay(
-        [
-            hv.Curve((steps, products[name]), "layers n", "best-case product", label=_label(name))
-            .opts(color=ACTIVATION_COLOURS[name], line_width=BEST_CASE_WIDTHS[name])
-            .opts(line_dash=_dash(name))
+                ),
+                ACTIVATION_COLOURS[name],
+                2,
+                _dash(name),
+            )
             for name in ACTIVATION_ORDER
         ]
-    ).opts(title="Best case over n layers", logy=True, show_legend=False)
-    return hv.Layout(
-        [panel("value", "Activations", "f(x)"), panel("gradient", "Gradients", "f'(x)"), best]
-    ).cols(3)
+        axes = dict(title=title, show_legend=column == "value", legend_position="top_left")
+        return _for_print(hv.Overlay(lines).opts(**axes), aspect="square", **axes)
+
+    best = [
+        _line(
+            hv.Curve((steps, products[name]), "layers n", "best-case product", label=_label(name)),
+            ACTIVATION_COLOURS[name],
+            BEST_CASE_WIDTHS[name],
+            _dash(name),
+        )
+        for name in ACTIVATION_ORDER
+    ]
+    axes = dict(title="Best case over n layers", logy=True, show_legend=False)
+    panels = [
+        panel("value", "Activations", "f(x)"),
+        panel("gradient", "Gradients", "f'(x)"),
+        _for_print(hv.Overlay(best).opts(**axes), aspect="square", **axes),
+    ]
+    return _for_print(hv.Layout(panels).cols(3), fig_inches=(WIDTH / 100, 2.6), sublabel_format="")
 
 
 def build_activations(v: Mapping[str, Any]) -> Any:
@@ -161,14 +197,14 @@ def _draw_network(v: Mapping[str, Any], residual: bool) -> Any:
     layers = np.arange(1, v["depth"] + 1)
     gradient = hv.Dimension("gradient", label="gradient norm / last layer's")
     title = "With skip connections" if residual else "Without skip connections"
-    return hv.Overlay(
-        [
-            hv.Curve((layers, values), "layer", gradient, label=_label(name)).opts(**_style(name))
-            for name, values in series.items()
-        ]
-    ).opts(
+    lines = [
+        _line(hv.Curve((layers, values), "layer", gradient, label=_label(name)), *_style(name))
+        for name, values in series.items()
+    ]
+    axes = dict(
         title=f"{title}: gradient reaching each layer", logy=True, legend_position="bottom_right"
     )
+    return _for_print(hv.Overlay(lines).opts(**axes), hooks=[_whole_steps], **axes, **PRINT_SIZE)
 
 
 def build_layer_gradients(v: Mapping[str, Any]) -> Any:
@@ -200,7 +236,7 @@ def _build_network(name: str, v: Mapping[str, Any], residual: bool) -> Any:
         }
         for depth in DEPTHS
     }
-    return with_controls(
+    return _with_controls(
         name,
         FIGURES[name].params,
         v,
@@ -234,6 +270,55 @@ def _free_ranges(fig: Any) -> None:
     fig.y_range = DataRange1d(range_padding=0.05)
 
 
+# Alt text: what each figure shows, in numbers computed from the data it draws.
+
+
+def _num(value: float) -> str:
+    """A number as a reader reads it aloud: three significant figures."""
+    return f"{value:.3g}"
+
+
+def describe_activations(v: Mapping[str, Any]) -> str:
+    """Alt text of the activations figure: each gradient's largest value, the best cases."""
+    curves = activation_curves(v["start"], v["stop"], v["points"])
+    products = best_case_over_depth(v["steps"])
+    peaks = ", ".join(
+        f"{_label(name)} {_num(float(curves[name]['gradient'].max()))}" for name in ACTIVATION_ORDER
+    )
+    return (
+        f"Three line charts. The sigmoid, tanh, ReLU and leaky ReLU over x from "
+        f"{_num(v['start'])} to {_num(v['stop'])}, then their gradients, whose largest values "
+        f"are: {peaks}. Then, on a log axis, the best case after n layers up to {v['steps']}: "
+        f"{_num(float(products['sigmoid'][-1]))} for the sigmoid, "
+        f"{_num(float(products['relu'][-1]))} for the others."
+    )
+
+
+def _describe_network(v: Mapping[str, Any], residual: bool) -> str:
+    series = layer_series(v["depth"], residual, v["seed"])
+    firsts = ", ".join(
+        f"{_label(name)} {_num(float(values[0]))}"
+        for name, values in series.items()
+        if name != BOUND
+    )
+    design = "with a skip connection around every layer" if residual else "without skips"
+    return (
+        f"Line chart, log y axis: the gradient norm reaching each of {v['depth']} layers of a "
+        f"network {design}, relative to the last layer's. The first layer gets: {firsts}; "
+        f"the sigmoid's best case is {_num(float(series[BOUND][0]))}."
+    )
+
+
+def describe_layer_gradients(v: Mapping[str, Any]) -> str:
+    """Alt text of the plain network's figure: what reaches the first layer, per activation."""
+    return _describe_network(v, residual=False)
+
+
+def describe_skip_connections(v: Mapping[str, Any]) -> str:
+    """Alt text of the residual network's figure."""
+    return _describe_network(v, residual=True)
+
+
 def _depth_check(v: Mapping[str, Any]) -> str | None:
     if v["depth"] % DEPTH_STEP:
         return f"depth ({v['depth']}) must be a multiple of {DEPTH_STEP}, the slider's step"
@@ -265,6 +350,8 @@ FIGURES: dict[str, FigureSpec] = {
             ),
             build_activations,
             _activations_check,
+            draw=draw_activations,
+            describe=describe_activations,
         ),
         FigureSpec(
             "layer-gradients",
@@ -272,6 +359,8 @@ FIGURES: dict[str, FigureSpec] = {
             _NETWORK,
             build_layer_gradients,
             _depth_check,
+            draw=draw_layer_gradients,
+            describe=describe_layer_gradients,
         ),
         FigureSpec(
             "skip-connections",
@@ -279,6 +368,8 @@ FIGURES: dict[str, FigureSpec] = {
             _NETWORK,
             build_skip_connections,
             _depth_check,
+            draw=draw_skip_connections,
+            describe=describe_skip_connections,
         ),
     )
 }
