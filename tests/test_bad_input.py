@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from tests.sites import ROOT, build, copy_site
+from vanishing_post.registry import FIGURES
 
 BAD_POST_SLUG = "a-post-with-a-mistake"
-KNOWN = "known figures: compression, decay, decay-steps, numbers, side-by-side, sigmoid-tangent"
+KNOWN = "known figures: " + ", ".join(sorted(FIGURES))
 
 
 @dataclass(frozen=True)

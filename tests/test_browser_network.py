@@ -31,7 +31,7 @@ PLOTTED = """id => {
       const renderer = item.renderers[0];
       series[item.label.value] = {
         layer: Array.from(renderer.data_source.data.layer),
-        gradient: Array.from(renderer.data_source.data.gradient),
+        norm: Array.from(renderer.data_source.data.norm),
         visible: renderer.visible,
       };
     }
@@ -90,7 +90,7 @@ def test_the_page_plots_the_networks_numbers(post, number: int, residual: bool) 
     assert len(series) == (6 if residual else 5)
     for label, shown in series.items():
         np.testing.assert_array_equal(shown["layer"], np.arange(1, network.DEPTH + 1))
-        np.testing.assert_array_equal(shown["gradient"], expected(label, network.DEPTH, residual))
+        np.testing.assert_array_equal(shown["norm"], expected(label, network.DEPTH, residual))
 
 
 @pytest.mark.parametrize(("number", "residual"), sorted(LAYER_FIGURES.items()))
@@ -102,7 +102,7 @@ def test_moving_the_depth_slider_plots_that_depths_numbers(
         wait_for_depth(post, number, depth)
         for label, shown in plotted(post, number).items():
             np.testing.assert_array_equal(shown["layer"], np.arange(1, depth + 1))
-            np.testing.assert_array_equal(shown["gradient"], expected(label, depth, residual))
+            np.testing.assert_array_equal(shown["norm"], expected(label, depth, residual))
     press_on_slider(post, number, "ArrowRight", 1)
     wait_for_depth(post, number, network.DEPTH)
 

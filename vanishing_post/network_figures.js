@@ -8,8 +8,8 @@ Object.assign(redraw, {
     if (series === undefined) return;
     const layer = Float64Array.from({length: depth}, (_, k) => k + 1);
     for (const [name, source] of Object.entries(targets.sources)) {
-      const gradient = name === "bound" ? bestCaseBound(targets.bound, depth) : series[name];
-      source.data = {layer, gradient};
+      const norm = name === "bound" ? bestCaseBound(targets.bound, depth) : series[name];
+      source.data = {layer, norm};
     }
   },
 });

@@ -195,10 +195,10 @@ def _draw_network(v: Mapping[str, Any], residual: bool) -> Any:
     hv = _holoviews()
     series = layer_series(v["depth"], residual, v["seed"])
     layers = np.arange(1, v["depth"] + 1)
-    gradient = hv.Dimension("gradient", label="gradient norm / last layer's")
+    norm = hv.Dimension("norm", label="gradient norm / last layer's")
     title = "With skip connections" if residual else "Without skip connections"
     lines = [
-        _line(hv.Curve((layers, values), "layer", gradient, label=_label(name)), *_style(name))
+        _line(hv.Curve((layers, values), "layer", norm, label=_label(name)), *_style(name))
         for name, values in series.items()
     ]
     axes = dict(
