@@ -26,13 +26,13 @@ PLOTS = {  # figure number on the page -> colours its lines must show
 }
 TABLES = {5: ["Gradient", "0.250", "0.007"], 6: ["0.000244140625"]}
 FIGURE_ID = "rnns-and-vanishing-gradients-{}"
-FIGURES = 9  # Bokeh documents on the page, one per figure
+PAGE_FIGURES = 9  # Bokeh documents on the post, one per figure
 
 
 @pytest.fixture(scope="module")
 def post(browser: Any, site_url: str):
     visit = open_page(browser, site_url, POST, viewport={"width": 1100, "height": 900})
-    wait_for_figures(visit, FIGURES)
+    wait_for_figures(visit, PAGE_FIGURES)
     yield visit
     visit.page.context.close()
 
@@ -72,7 +72,7 @@ def test_no_plot_is_wider_than_the_text_column(post) -> None:
 def test_the_post_fits_a_phone_without_sideways_scrolling(browser: Any, site_url: str) -> None:
     visit = open_page(browser, site_url, POST, viewport={"width": 375, "height": 740})
     try:
-        wait_for_figures(visit, FIGURES)
+        wait_for_figures(visit, PAGE_FIGURES)
         width = visit.page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 375
     finally:

@@ -29,6 +29,7 @@ from tests.reader import (
     read_table,
     wait_for_figures,
 )
+from tests.test_browser import PAGE_FIGURES
 from vanishing_post import frames, tables
 from vanishing_post.figures import FIGURES, log_axis_range
 
@@ -148,7 +149,7 @@ def post_for(browser: Any, site_url: str) -> Iterator[Callable[[str], Visit]]:
     def get(name: str) -> Visit:
         if name not in visits:
             visits[name] = open_page(browser, site_url, POST, viewport=VIEWPORT)
-            wait_for_figures(visits[name], len(NUMBER))
+            wait_for_figures(visits[name], PAGE_FIGURES)
         return visits[name]
 
     yield get
@@ -332,7 +333,7 @@ def test_a_link_with_the_settings_reopens_the_same_view(post_for, browser, site_
     assert link.startswith(site_url + POST + "#")
     again = open_page(browser, site_url, link.removeprefix(site_url), viewport=VIEWPORT)
     try:
-        wait_for_figures(again, len(NUMBER))
+        wait_for_figures(again, PAGE_FIGURES)
         for name in NUMBER:
             assert read_controls(again, figure_id(name)) == read_controls(visit, figure_id(name))
             assert_redrawn_as_python_computes(again, name)

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import POST
 from tests.reader import open_page, wait_for_figures
-from tests.test_browser import FIGURE_ID, FIGURES
+from tests.test_browser import FIGURE_ID, PAGE_FIGURES
 from vanishing_post import network
 from vanishing_post.quantities import quantity_text
 
@@ -43,7 +43,7 @@ PLOTTED = """id => {
 @pytest.fixture(scope="module")
 def post(browser: Any, site_url: str):
     visit = open_page(browser, site_url, POST, viewport={"width": 1100, "height": 900})
-    wait_for_figures(visit, FIGURES)
+    wait_for_figures(visit, PAGE_FIGURES)
     yield visit
     visit.page.context.close()
 
