@@ -24,8 +24,8 @@ from tests.reader import (
 )
 from tests.sites import ROOT, Build
 
-FIGURES = 6
-PLOTS = [1, 2, 3, 4]  # figures with an image twin; 5 and 6 are tables
+FIGURES = 9
+PLOTS = [1, 2, 3, 4, 7, 8, 9]  # figures with an image twin; 5 and 6 are tables
 SLUG = "rnns-and-vanishing-gradients"
 SITE_URL = "https://vanishing-gradients.example.org/"
 PHONE = {"width": 375, "height": 740}
@@ -97,7 +97,7 @@ def test_without_javascript_every_table_is_shown_as_html(no_script) -> None:
 
 def test_without_javascript_figures_are_numbered_with_captions(no_script) -> None:
     captions = no_script.page.locator("figure.vg-figure figcaption").all_inner_texts()
-    assert [c.split(".")[0] for c in captions] == [f"Figure {n}" for n in range(1, 7)]
+    assert [c.split(".")[0] for c in captions] == [f"Figure {n}" for n in range(1, FIGURES + 1)]
     assert all(len(c) > len("Figure 1. ") + 5 for c in captions)
 
 
