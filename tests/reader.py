@@ -274,7 +274,7 @@ def twins_seen(visit: Visit) -> list[dict[str, Any]]:
              const shown = el => !!el && getComputedStyle(el).visibility === 'visible'
                                 && el.getBoundingClientRect().height > 0;
              return {figure: f.id, name: f.dataset.figure,
-                     src: img && img.src, alt: img && img.alt,
+                     src: img && img.src, alt: img && img.alt, shown_src: img && img.currentSrc,
                      loaded: !!img && img.complete && img.naturalWidth > 0,
                      shown: shown(img) || shown(table), table: !!table}; })"""
     )

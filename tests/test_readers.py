@@ -88,6 +88,22 @@ def test_without_javascript_every_plot_shows_its_loaded_twin_with_alt_text(no_sc
         assert len(twin["alt"]) > 40 and re.search(r"\d", twin["alt"]), twin
 
 
+def test_without_javascript_a_phone_gets_the_twins_drawn_for_its_width(
+    browser: Any, site_url: str
+) -> None:
+    visit = open_page(browser, site_url, POST, viewport=PHONE, java_script_enabled=False)
+    try:
+        twins = [t for t in twins_seen(visit) if not t["table"]]
+        assert len(twins) == len(PLOTS)
+        for twin in twins:
+            assert twin["loaded"] and twin["shown"], twin
+            assert twin["shown_src"].endswith(f"/figures/{twin['figure']}-narrow.png"), twin
+        assert visit.page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+        assert visit.failed_requests == [] and visit.offsite_requests == []
+    finally:
+        visit.page.context.close()
+
+
 def test_without_javascript_every_table_is_shown_as_html(no_script) -> None:
     tables = [t for t in twins_seen(no_script) if t["table"]]
     assert [t["name"] for t in tables] == ["numbers", "decay-steps"]

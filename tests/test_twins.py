@@ -81,3 +81,18 @@ def test_looking_figures_up_imports_no_plotting_library():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def _size(data: bytes) -> tuple[int, int]:
+    return Image.open(io.BytesIO(data)).size
+
+
+def test_the_phone_twin_stacks_side_by_side_panels():
+    wide, narrow = (_size(twin_bytes("side-by-side", {}, "png", narrow=n)) for n in (False, True))
+    assert wide[0] > wide[1] and narrow[1] > 2 * narrow[0]
+
+
+@pytest.mark.parametrize("name", ["sigmoid-tangent", "compression", "decay"])
+def test_the_phone_twin_is_smaller_so_its_text_reads_larger(name):
+    wide, narrow = (_size(twin_bytes(name, {}, "png", narrow=n)) for n in (False, True))
+    assert narrow[0] < 0.7 * wide[0]

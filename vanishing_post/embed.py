@@ -129,16 +129,18 @@ def figure_html(
     key: str,
     number: int | None = None,
     twin: str | None = None,
+    twin_narrow: str | None = None,
 ) -> str:
     """The HTML fragment of one registered figure: live plot, controls, caption, script, and
     the static twin shown where JavaScript does not run.
 
-    ``twin`` is the address of the figure's static image (written by ``twins``); a figure
+    ``twin`` is the address of the figure's static image (written by ``twins``), and
+    ``twin_narrow`` that of its version for phones, if there is one; a figure
     without a drawing (a table) has its HTML as its static twin. ``raw`` values are checked
     against the figure's parameters (FigureError on a mistake); an author's ``title`` replaces
     the caption and, like all text, is escaped.
     """
-    context = _figure_context(name, raw, key, number, twin)
+    context = _figure_context(name, raw, key, number, twin, twin_narrow)
     return environment().get_template("figure.html").render(context)
 
 
@@ -156,7 +158,12 @@ def page_html(name: str, raw: Mapping[str, Any] | None) -> str:
 
 
 def _figure_context(
-    name: str, raw: Mapping[str, Any] | None, key: str, number: int | None, twin: str | None = None
+    name: str,
+    raw: Mapping[str, Any] | None,
+    key: str,
+    number: int | None,
+    twin: str | None = None,
+    twin_narrow: str | None = None,
 ) -> dict[str, Any]:
     """What figure.html needs: everything checked first, then the figure drawn."""
     spec = lookup(FIGURES, name)
@@ -175,6 +182,7 @@ def _figure_context(
         div=_markup(div),
         script=_markup(script),
         twin=twin if spec.draw is not None else None,
+        twin_narrow=twin_narrow,
         alt=alt,
         table=_markup(static) if static else None,
         controls_px=reserve[0],

@@ -22,13 +22,23 @@ FORMATS = ("png", "svg")
 # dependencies (a conf.py value would need a dependency of its own, re-rendering every post once).
 SITE_FOLDER = "figures"
 SITE_FORMAT = "png"
+
+
+def site_paths(key: str) -> tuple[str, str]:
+    """Where a built site keeps the twins of the figure ``key``: (wide, phone), from its root."""
+    return f"{SITE_FOLDER}/{key}.{SITE_FORMAT}", f"{SITE_FOLDER}/{key}-narrow.{SITE_FORMAT}"
+
+
 DPI = 200  # twice the plot's CSS size (100 dpi): sharp on high-density screens and in print
 # Metadata matplotlib would otherwise stamp into the file (a date, its version): left out.
 _NO_STAMP = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
 
 
-def twin_bytes(name: str, values: Mapping[str, Any], fmt: str) -> bytes:
+def twin_bytes(name: str, values: Mapping[str, Any], fmt: str, *, narrow: bool = False) -> bytes:
     """The static twin of figure ``name`` at ``values`` (checked as the shortcode checks them).
+
+    ``narrow`` draws it for a phone: a smaller figure, so its text is larger relative to the
+    screen, with panels side by side stacked.
 
     FigureError when the name, a value or ``fmt`` is wrong, or the figure is a table (its
     static form is the HTML table itself).
@@ -43,7 +53,23 @@ def twin_bytes(name: str, values: Mapping[str, Any], fmt: str) -> bytes:
             f"figure '{name}' is a table: it has no image twin, figures with one: "
             + ", ".join(sorted(n for n, s in FIGURES.items() if s.draw is not None))
         )
-    return _draw(spec.draw(spec.values(values)), fmt)
+    drawing = spec.draw(spec.values(values))
+    return _draw(_for_phones(drawing) if narrow else drawing, fmt)
+
+
+# A phone's twin: 3.6 inches wide is 360 CSS pixels at the twin's 100 pixels an inch, about a
+# phone's text column, so tick labels keep their size on the screen.
+PHONE_INCHES = (3.6, 2.7)
+
+
+def _for_phones(drawing: Any) -> Any:
+    import holoviews as hv
+
+    width, height = PHONE_INCHES
+    if isinstance(drawing, hv.Layout):
+        panels = len(drawing)
+        return drawing.cols(1).opts(backend="matplotlib", fig_inches=(width, height * panels))
+    return drawing.opts(backend="matplotlib", fig_inches=PHONE_INCHES)
 
 
 def _draw(element: Any, fmt: str) -> bytes:
@@ -68,9 +94,11 @@ def _draw(element: Any, fmt: str) -> bytes:
     return out.getvalue()
 
 
-def write_twin(name: str, values: Mapping[str, Any], fmt: str, path: Path) -> None:
+def write_twin(
+    name: str, values: Mapping[str, Any], fmt: str, path: Path, *, narrow: bool = False
+) -> None:
     """``twin_bytes`` into ``path``, whole or not at all (a failed draw leaves no file)."""
-    data = twin_bytes(name, values, fmt)
+    data = twin_bytes(name, values, fmt, narrow=narrow)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
     partial.write_bytes(data)

@@ -57,10 +57,12 @@ class FigureShortcode(ShortcodePlugin):
 
         def draw() -> str:
             from vanishing_post.embed import figure_html
-            from vanishing_post.twins import SITE_FOLDER, SITE_FORMAT
+            from vanishing_post.twins import site_paths
 
-            twin = f"/{SITE_FOLDER}/{key}.{SITE_FORMAT}"  # written by the vg_twins task
-            return figure_html(names[0], params, key=key, number=number, twin=twin)
+            wide, narrow = site_paths(key)  # written by the vg_twins task
+            return figure_html(
+                names[0], params, key=key, number=number, twin="/" + wide, twin_narrow="/" + narrow
+            )
 
         try:
             if len(names) != 1:

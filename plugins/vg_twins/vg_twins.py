@@ -46,14 +46,15 @@ def _key(slug: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "page"
 
 
-def _write(name: str, values: dict, fmt: str, target: str) -> None:
+def _write(name: str, values: dict, fmt: str, target: str, narrow: bool) -> None:
     from vanishing_post.twins import write_twin
 
-    write_twin(name, values, fmt, Path(target))
+    write_twin(name, values, fmt, Path(target), narrow=narrow)
 
 
 class FigureTwins(Task):
-    """One task per figure with a drawing: ``output/figures/<post slug>-<n>.png``."""
+    """Two tasks per figure with a drawing: ``output/figures/<post slug>-<n>.png`` and its
+    phone version ``...-<n>-narrow.png``."""
 
     name = "vg_twins"
 
@@ -67,14 +68,13 @@ class FigureTwins(Task):
     def gen_tasks(self):
         from vanishing_post.params import FigureError
         from vanishing_post.registry import FIGURES
-        from vanishing_post.twins import SITE_FOLDER, SITE_FORMAT
+        from vanishing_post.twins import SITE_FORMAT, site_paths
 
         config = self.site.config
         self.site.scan_posts()  # the timeline is empty until some task asks for it
         yield self.group_task()
         if not config.get("VG_FIGURES", True):  # the bare site (`make bench`): no figures
             return
-        folder = os.path.join(config["OUTPUT_FOLDER"], SITE_FOLDER)
         fmt = SITE_FORMAT
         deps = _package_files()
         for post in self.site.timeline:
@@ -93,13 +93,18 @@ class FigureTwins(Task):
                         values = spec.values({k: v for k, v in raw.items() if k in params})
                     except FigureError:
                         continue  # the shortcode reports it and fails the build
-                    target = os.path.join(folder, f"{slug}-{number}.{fmt}")
-                    yield {
-                        "basename": self.name,
-                        "name": target,
-                        "file_dep": deps,
-                        "targets": [target],
-                        "actions": [(_write, (name, values, fmt, target))],
-                        "uptodate": [config_changed(repr((name, sorted(values.items()), fmt)))],
-                        "clean": True,
-                    }
+                    for path, narrow in zip(
+                        site_paths(f"{slug}-{number}"), (False, True), strict=True
+                    ):
+                        target = os.path.join(config["OUTPUT_FOLDER"], *path.split("/"))
+                        yield {
+                            "basename": self.name,
+                            "name": target,
+                            "file_dep": deps,
+                            "targets": [target],
+                            "actions": [(_write, (name, values, fmt, target, narrow))],
+                            "uptodate": [
+                                config_changed(repr((name, sorted(values.items()), fmt, narrow)))
+                            ],
+                            "clean": True,
+                        }
