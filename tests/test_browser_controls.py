@@ -20,6 +20,7 @@ from tests.reader import (
     Visit,
     choose_option,
     drag_slider,
+    figure_text,
     move_slider_with_keyboard,
     open_page,
     read_controls,
@@ -157,6 +158,11 @@ def post_for(browser: Any, site_url: str) -> Iterator[Callable[[str], Visit]]:
         visit.page.context.close()
 
 
+def decimals(step: float) -> int:
+    """Decimal places of a slider's step: its values have no more."""
+    return len(repr(float(step)).split(".")[1].rstrip("0"))
+
+
 def label(name: str, param: str) -> str:
     return FIGURES[name].param(param).label
 
@@ -220,7 +226,8 @@ def test_a_slider_moved_with_the_keyboard_redraws_what_python_computes(
     after = read_controls(visit, figure_id(name))[param]
     step = FIGURES[name].param(param).step
     moves = presses * step * (5 if key.startswith("Page") else 1)
-    assert after == pytest.approx(before + (moves if key in ("ArrowRight", "PageUp") else -moves))
+    expected = before + (moves if key in ("ArrowRight", "PageUp") else -moves)
+    assert after == round(expected, decimals(step)), "a value on the step, no rounding error"
     assert_redrawn_as_python_computes(visit, name)
 
 
@@ -233,6 +240,7 @@ def test_a_slider_dragged_with_the_mouse_redraws_what_python_computes(
     drag_slider(visit, figure_id(name), label(name, param), fraction)
     after = read_controls(visit, figure_id(name))[param]
     start, end, step = bounds
+    assert after == round(after, decimals(step)), "a value on the step, no rounding error"
     if param != "start" or fraction < 0.5:  # start is put back below stop when dragged past it
         assert after == pytest.approx(start + fraction * (end - start), abs=(end - start) / 50)
     assert_redrawn_as_python_computes(visit, name)
@@ -242,6 +250,7 @@ def test_a_slider_dragged_with_the_mouse_redraws_what_python_computes(
 def test_the_decay_log_axis_shows_the_same_products_on_a_log_scale(post_for, keyboard) -> None:
     """One plot: the chosen y axis and the line and dots drawn on its scale show."""
     visit = post_for("decay")
+    assert "y axis:" in figure_text(visit, figure_id("decay"))
     for scale in ("log", "linear", "log"):
         choose_option(visit, figure_id("decay"), scale, keyboard=keyboard)
         assert read_controls(visit, figure_id("decay"))["scale"] == scale

@@ -219,13 +219,13 @@ def test_the_controls_script_defines_what_the_callbacks_call():
     script = page_js()
     assert script.startswith("// vanishing_post")
     assert "window.vgControls = " in script
-    assert "return {maths, redraw, settingsInAddress};" in script
+    assert "return {maths, redraw, update, settingsInAddress};" in script
 
 
 @pytest.mark.parametrize("name", ["sigmoid-tangent", "decay", "decay-steps"])
 def test_a_fragment_calls_the_shared_controls_script_instead_of_carrying_it(name):
     script, _ = components(build(name), key="k")
-    assert "vgControls.redraw[figure]" in script
+    assert "vgControls.update(figure" in script
     assert "vgControls.settingsInAddress" in script
     assert "function setColumns" not in script
 
@@ -233,7 +233,7 @@ def test_a_fragment_calls_the_shared_controls_script_instead_of_carrying_it(name
 def test_a_page_of_its_own_carries_the_controls_script_inline_once():
     html = page_html("decay", {})
     assert html.count(page_js()) == 1
-    assert html.index(page_js()) < html.index("vgControls.redraw[figure]")
+    assert html.index(page_js()) < html.index("vgControls.update(figure")
 
 
 # The static twin in the fragment: an image for plots, the HTML table for tables

@@ -110,7 +110,7 @@ def test_no_figure_on_the_post_repeats_the_controls_code(site: Build) -> None:
     assert "function setColumns" not in html
     assert "function settingsInAddress" not in html
     with_controls = [n for n in FIGURE_ORDER if any(p.control for p in FIGURES[n].params)]
-    assert html.count("vgControls.redraw[figure]") == len(with_controls)
+    assert html.count("vgControls.update(figure") == len(with_controls)
 
 
 @pytest.mark.parametrize("page_name", ["index.html", "archive.html", "categories/rnn/index.html"])

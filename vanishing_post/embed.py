@@ -29,7 +29,7 @@ PAGE_JS = "vg-controls.js"  # the shared script's name on the site, beside Bokeh
 def page_js() -> str:
     """The script every page with figures loads once: ``window.vgControls``.
 
-    The figures' callbacks only call into it (``vgControls.redraw[...]``), so its few KB are
+    The figures' callbacks only call into it (``vgControls.update(...)``), so its few KB are
     not repeated in every fragment. The site serves it as ``assets/js/vg-controls.js``
     (plugins/vg_bokehjs); ``page_html`` inlines it.
     """
@@ -41,7 +41,7 @@ def page_js() -> str:
         "// vanishing_post: what the figures' controls run (maths.js, figures.js, urlstate.js).\n"
         "window.vgControls = (() => {\n"
         + body
-        + "return {maths, redraw, settingsInAddress};\n})();\n"
+        + "return {maths, redraw, update, settingsInAddress};\n})();\n"
     )
 
 

@@ -36,6 +36,23 @@ function setColumns(sources, columns) {
   }
 }
 
+// A slider moved by key or mouse can land a rounding error off its step (0.30000000000000004,
+// which the tables and the page address would show): put it back on the step's decimals. The
+// correction is a change of its own, which redraws.
+function onStep(control) {
+  if (!("step" in control)) return true;
+  const decimals = (String(control.step).split(".")[1] ?? "").length;
+  const value = Number(control.value.toFixed(decimals));
+  if (value === control.value) return true;
+  control.value = value;
+  return false;
+}
+
+// What every control's callback runs (figures.py, _with_controls).
+function update(figure, controls, targets, fixed, moved) {
+  if (onStep(moved)) redraw[figure](controls, targets, fixed, moved);
+}
+
 // start must stay below stop: a control pushed past the other is put back one step short.
 function keepOrder(controls, moved) {
   const {start, stop} = controls;

@@ -8,6 +8,7 @@ so looking figures up and checking arguments stays cheap.
 from __future__ import annotations
 
 import functools
+import html
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -116,29 +117,33 @@ def _with_controls(
     the JavaScript twins of ``maths`` and writes into the models named in ``targets``.
     """
     from bokeh.layouts import column
-    from bokeh.models import CustomJS, RadioButtonGroup, Slider
+    from bokeh.models import CustomJS, Div, RadioButtonGroup, Slider
 
     widgets = {}
+    shown = []
     for p in spec_params:
         if not p.control:
             continue
         if p.kind is str:
             active = p.choices.index(values[p.name])
             widget = RadioButtonGroup(labels=list(p.choices), active=active)
+            # a button group has no title: its label above it, as a slider's title is
+            shown.append(Div(text=html.escape(p.label) + ":", margin=(5, 5, 0, 5)))
         else:
             low, high = (bounds or {}).get(p.name, (p.low, p.high))
             widget = Slider(start=low, end=high, value=values[p.name], step=p.step, title=p.label)
         widget.name = p.name
         widget.sizing_mode = "stretch_width"
         widgets[p.name] = widget
+        shown.append(widget)
     fixed = {p.name: values[p.name] for p in spec_params if not p.control}
     callback = CustomJS(
         args=dict(controls=widgets, targets=targets, fixed=fixed, figure=name),
-        code="vgControls.redraw[figure](controls, targets, fixed, cb_obj);",
+        code="vgControls.update(figure, controls, targets, fixed, cb_obj);",
     )
     for widget in widgets.values():
         widget.js_on_change("active" if isinstance(widget, RadioButtonGroup) else "value", callback)
-    return column(list(widgets.values()) + [body], sizing_mode="stretch_width")
+    return column(shown + [body], sizing_mode="stretch_width")
 
 
 def _sources(*figs: Any) -> list[Any]:
