@@ -64,6 +64,8 @@ def numbers_in(model: Any) -> dict[str, np.ndarray]:
                 found.setdefault(name, []).extend(array.astype(np.float64).ravel())
     for div in model.select({"type": Div}):
         rows = table_rows(div.text)
+        if not rows:  # a control's label, not a table
+            continue
         headers, body = rows[0], rows[1:]
         if headers[1:] == ["max", "min"]:  # the extremes: one row per series
             for row in body:
