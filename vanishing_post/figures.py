@@ -116,7 +116,7 @@ def _with_controls(
     (the tangent point stays within the x range). The callback recomputes in the browser with
     the JavaScript twins of ``maths`` and writes into the models named in ``targets``.
     """
-    from bokeh.layouts import column
+    from bokeh.layouts import column, row
     from bokeh.models import CustomJS, Div, RadioButtonGroup, Slider
 
     widgets = {}
@@ -127,15 +127,17 @@ def _with_controls(
         if p.kind is str:
             active = p.choices.index(values[p.name])
             widget = RadioButtonGroup(labels=list(p.choices), active=active)
-            # a button group has no title: its label above it, as a slider's title is
-            shown.append(Div(text=html.escape(p.label) + ":", margin=(5, 5, 0, 5)))
         else:
             low, high = (bounds or {}).get(p.name, (p.low, p.high))
             widget = Slider(start=low, end=high, value=values[p.name], step=p.step, title=p.label)
         widget.name = p.name
         widget.sizing_mode = "stretch_width"
         widgets[p.name] = widget
-        shown.append(widget)
+        if p.kind is str:  # a button group has no title: its label beside it, as high as it
+            label = Div(text=html.escape(p.label) + ":", align="center", margin=(5, 10, 5, 5))
+            shown.append(row(label, widget, sizing_mode="stretch_width"))
+        else:
+            shown.append(widget)
     fixed = {p.name: values[p.name] for p in spec_params if not p.control}
     callback = CustomJS(
         args=dict(controls=widgets, targets=targets, fixed=fixed, figure=name),
