@@ -80,6 +80,8 @@ BAD_INPUTS = [
     (Post("{{% figure sigmoid-tangent half_width=500 %}}"), ["out of range", "0.1 to 100"]),
     (Post("{{% figure compression y_low=inf %}}"), ["'y_low'", "not a finite number"]),
     (Post("{{% figure numbers start=3 stop=-3 %}}"), ["start (3) must be below stop (-3)"]),
+    (Post("{{% number nope %}}"), ["unknown quantity 'nope'", "known quantities: batch, depth"]),
+    (Post("{{% number depth width %}}", "rst"), ["exactly one quantity name", "got 2 name(s)"]),
     (
         Post("{{% figure decay %}}", "rst", template=None),
         ["figure 'decay': the post's template is 'post.tmpl', allowed: figures.tmpl"],
@@ -149,7 +151,8 @@ def test_a_mistake_is_one_clear_line_and_leaves_nothing_behind(
         errors = [line for line in done.log.splitlines() if "ERROR" in line]
         assert len(errors) == 1, done.log
         message, log = errors[0], done.log
-        assert f"shortcode 'figure' in posts/{BAD_POST_SLUG}.{surface.markup}" in message
+        shortcode = surface.shortcode.split()[1]  # figure or number
+        assert f"shortcode '{shortcode}' in posts/{BAD_POST_SLUG}.{surface.markup}" in message
         assert not (root / "output" / "posts" / BAD_POST_SLUG).exists(), "a page was written"
     assert "Traceback" not in log
     for fragment in expected:

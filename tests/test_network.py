@@ -15,12 +15,14 @@ import pytest
 from vanishing_post.network import (
     ACTIVATIONS,
     Layer,
+    best_case_bound,
     best_case_product,
     forward,
     get_activation,
     init_params,
     layer_gradient_norms,
     loss_and_gradients,
+    relative_layer_norms,
     synthetic_batch,
 )
 
@@ -366,3 +368,26 @@ def test_best_case_product_is_max_gradient_to_the_power_n(activation, per_step):
 def test_best_case_sigmoid_after_ten_layers_is_below_one_in_a_million():
     assert best_case_product("sigmoid", steps=10)[-1] == pytest.approx(0.25**10)
     assert best_case_product("sigmoid", steps=10)[-1] < 1e-6
+
+
+# --- relative_layer_norms, best_case_bound (what the figures plot) ------------------
+
+
+@pytest.mark.parametrize(("activation", "residual"), NETWORK_CASES)
+def test_relative_norms_are_the_norms_over_the_last_layers(activation, residual):
+    norms = layer_gradient_norms(activation, depth=12, residual=residual, seed=2)
+    relative = relative_layer_norms(activation, depth=12, residual=residual, seed=2)
+    np.testing.assert_array_equal(relative, norms / norms[-1])
+    assert relative[-1] == 1.0
+
+
+@pytest.mark.parametrize(("activation", "per_layer"), [("sigmoid", 0.25), ("relu", 1.0)])
+def test_best_case_bound_falls_by_max_gradient_per_layer_towards_the_input(activation, per_layer):
+    bound = best_case_bound(activation, 6)
+    np.testing.assert_array_equal(bound, per_layer ** np.array([5, 4, 3, 2, 1, 0]))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_sigmoid_network_stays_below_its_best_case_at_the_first_layer(seed):
+    relative = relative_layer_norms("sigmoid", depth=20, seed=seed)
+    assert relative[0] < best_case_bound("sigmoid", 20)[0]

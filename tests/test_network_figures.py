@@ -127,6 +127,7 @@ def test_hiding_an_activation_in_the_legend_hides_it_in_every_panel(figure):
     panels = figure_panels(figure("activations"))
     legend = panels[0].legend[0]
     assert legend.click_policy == "hide"
+    assert panels[1].x_range is panels[0].x_range, "activations and gradients share x"
     assert [item.label.value for item in legend.items] == [label(n) for n in ACTIVATION_ORDER]
     for shown, *others in zip(*(by_order(p) for p in panels), strict=True):
         links = shown.js_property_callbacks["change:visible"]

@@ -153,7 +153,10 @@ def draw_activations(v: Mapping[str, Any]) -> Any:
         panel("gradient", "Gradients", "f'(x)"),
         _for_print(hv.Overlay(best).opts(**axes), aspect="square", **axes),
     ]
-    return _for_print(hv.Layout(panels).cols(3), fig_inches=(WIDTH / 100, 2.6), sublabel_format="")
+    # Unshared axes: each panel ranges its own data (and HoloViews renders it three times
+    # faster); the live figure links the two x axes itself.
+    layout = hv.Layout(panels).cols(3).opts(shared_axes=False)
+    return _for_print(layout, fig_inches=(WIDTH / 100, 2.6), sublabel_format="")
 
 
 def build_activations(v: Mapping[str, Any]) -> Any:
@@ -165,6 +168,7 @@ def build_activations(v: Mapping[str, Any]) -> Any:
     for fig in panels:
         _hide_on_click(fig)
         fig.sizing_mode = "scale_width"
+    panels[1].x_range = panels[0].x_range  # the same inputs, panned and zoomed together
     # One legend (the first panel's) speaks for all three: hiding an activation there hides
     # its curve in the other panels too.
     for shown, *others in zip(*(fig.renderers for fig in panels), strict=True):
