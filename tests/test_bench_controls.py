@@ -26,3 +26,20 @@ def test_payload_counts_every_figure_fragment_and_the_shared_script_once(site: B
     assert measured["raw_KB"] == round(raw / 1024, 1)
     together = "".join(fragments).encode() + page_js().encode()
     assert measured["gzip_KB"] == round(len(gzip.compress(together, 9, mtime=0)) / 1024, 1)
+
+
+def test_latency_takes_one_sample_per_key_press_on_every_slider(
+    site: Build, browser, site_url: str
+) -> None:
+    """A short run (two presses per slider): every press timed, none lost, no console error."""
+    from bench.controls import latency
+
+    html = (site.output / POST / "index.html").read_text(encoding="utf-8")
+    names = re.findall(r'<figure class="vg-figure"[^>]* data-figure="([^"]+)"', html)
+    sliders = sum(
+        1 for name in names for p in FIGURES[name].params if p.control and p.kind is not str
+    )
+    measured = latency(site_url, browser, presses=2)
+    assert measured["inputs"] == 2 * sliders
+    assert measured["console_errors"] == 0
+    assert 0 < measured["median_ms_to_model_update"] <= measured["median_ms"] <= measured["p90_ms"]
