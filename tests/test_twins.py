@@ -96,3 +96,10 @@ def test_the_phone_twin_stacks_side_by_side_panels():
 def test_the_phone_twin_is_smaller_so_its_text_reads_larger(name):
     wide, narrow = (_size(twin_bytes(name, {}, "png", narrow=n)) for n in (False, True))
     assert narrow[0] < 0.7 * wide[0]
+
+
+@pytest.mark.parametrize("name", PLOTTED)
+def test_png_twin_keeps_few_colours_so_the_page_stays_light(name):
+    image = Image.open(io.BytesIO(twin_bytes(name, {}, "png")))
+    assert image.mode == "P"
+    assert len(image.convert("RGB").getcolors(maxcolors=256)) <= 64
