@@ -92,13 +92,30 @@ def _label(name: str) -> str:
 MATPLOTLIB_DASH = {"solid": "-", "dashed": "--", "dotted": ":"}
 
 
-def _line(element: Any, color: str, width: float, dash: str = "solid") -> Any:
-    """``element`` styled as a line, the same for Bokeh and for matplotlib (the static twin)."""
-    return _for_print(
-        element.opts(color=color, line_width=width, line_dash=dash),
-        color=color,
-        linewidth=width * 0.75,  # matplotlib's points are larger than Bokeh's pixels
-        linestyle=MATPLOTLIB_DASH[dash],
+def _lines(curves: list[Any], styles: list[tuple[str, float, str]], **axes: Any) -> Any:
+    """``curves`` overlaid, each styled as a line (colour, width, dash), the same for Bokeh and
+    for matplotlib (the static twin), with the overlay's ``axes`` options for both.
+
+    One option call per backend for the whole overlay (cycles in the curves' order): HoloViews'
+    option calls, not the drawing, are most of a figure's build time.
+    """
+    hv = _holoviews()
+    colours, widths, dashes = (list(column) for column in zip(*styles, strict=True))
+    overlay = hv.Overlay(curves).opts(
+        hv.opts.Curve(
+            color=hv.Cycle(colours), line_width=hv.Cycle(widths), line_dash=hv.Cycle(dashes)
+        ),
+        hv.opts.Overlay(**axes),
+    )
+    return overlay.opts(
+        hv.opts.Curve(
+            color=hv.Cycle(colours),
+            # matplotlib's points are larger than Bokeh's pixels
+            linewidth=hv.Cycle([w * 0.75 for w in widths]),
+            linestyle=hv.Cycle([MATPLOTLIB_DASH[d] for d in dashes]),
+        ),
+        hv.opts.Overlay(**axes),
+        backend="matplotlib",
     )
 
 
@@ -123,35 +140,28 @@ def draw_activations(v: Mapping[str, Any]) -> Any:
     products = best_case_over_depth(v["steps"])
     steps = np.arange(1, v["steps"] + 1)
 
+    styles = [(ACTIVATION_COLOURS[name], 2, _dash(name)) for name in ACTIVATION_ORDER]
+
     def panel(column: str, title: str, ylabel: str) -> Any:
         lines = [
-            _line(
-                hv.Curve(
-                    (curves[name]["x"], curves[name][column]), "x", ylabel, label=_label(name)
-                ),
-                ACTIVATION_COLOURS[name],
-                2,
-                _dash(name),
-            )
+            hv.Curve((curves[name]["x"], curves[name][column]), "x", ylabel, label=_label(name))
             for name in ACTIVATION_ORDER
         ]
         axes = dict(title=title, show_legend=column == "value", legend_position="top_left")
-        return _for_print(hv.Overlay(lines).opts(**axes), aspect="square", **axes)
+        return _for_print(_lines(lines, styles, **axes), aspect="square")
 
     best = [
-        _line(
-            hv.Curve((steps, products[name]), "layers n", "best-case product", label=_label(name)),
-            ACTIVATION_COLOURS[name],
-            BEST_CASE_WIDTHS[name],
-            _dash(name),
-        )
+        hv.Curve((steps, products[name]), "layers n", "best-case product", label=_label(name))
         for name in ACTIVATION_ORDER
+    ]
+    best_styles = [
+        (ACTIVATION_COLOURS[name], BEST_CASE_WIDTHS[name], _dash(name)) for name in ACTIVATION_ORDER
     ]
     axes = dict(title="Best case over n layers", logy=True, show_legend=False)
     panels = [
         panel("value", "Activations", "f(x)"),
         panel("gradient", "Gradients", "f'(x)"),
-        _for_print(hv.Overlay(best).opts(**axes), aspect="square", **axes),
+        _for_print(_lines(best, best_styles, **axes), aspect="square"),
     ]
     # Unshared axes: each panel ranges its own data (and HoloViews renders it three times
     # faster); the live figure links the two x axes itself.
@@ -202,13 +212,14 @@ def _draw_network(v: Mapping[str, Any], residual: bool) -> Any:
     norm = hv.Dimension("norm", label="gradient norm / last layer's")
     title = "With skip connections" if residual else "Without skip connections"
     lines = [
-        _line(hv.Curve((layers, values), "layer", norm, label=_label(name)), *_style(name))
+        hv.Curve((layers, values), "layer", norm, label=_label(name))
         for name, values in series.items()
     ]
     axes = dict(
         title=f"{title}: gradient reaching each layer", logy=True, legend_position="bottom_right"
     )
-    return _for_print(hv.Overlay(lines).opts(**axes), hooks=[_whole_steps], **axes, **PRINT_SIZE)
+    styled = _lines(lines, [_style(name) for name in series], **axes)
+    return _for_print(styled, hooks=[_whole_steps], **PRINT_SIZE)
 
 
 def build_layer_gradients(v: Mapping[str, Any]) -> Any:
