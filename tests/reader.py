@@ -301,3 +301,14 @@ def accessibility_violations(visit: Visit, axe_js: str) -> list[dict[str, Any]]:
              {id: v.id, impact: v.impact, help: v.help,
               nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"""
     )
+
+
+def figure_parts(visit: Visit) -> list[dict[str, Any]]:
+    """Per figure: the height the static twin reserves and the height BokehJS draws."""
+    return visit.page.evaluate(
+        """() => [...document.querySelectorAll('figure.vg-figure')].map(f => {
+             const height = el => el ? el.getBoundingClientRect().height : null;
+             return {figure: f.id, table: !!f.querySelector('.vg-static table'),
+                     reserved: height(f.querySelector('.vg-static')),
+                     drawn: height(f.querySelector('.vg-bokeh > div > *'))}; })"""
+    )

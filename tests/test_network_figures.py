@@ -136,8 +136,8 @@ def test_hiding_an_activation_in_the_legend_hides_it_in_every_panel(figure):
 
 
 def figure_panels(model: Any) -> list[Plot]:
-    """The activations figure's three panels, in their grid order."""
-    return [child[0] for child in model.children]
+    """The activations figure's three panels, in their order in the row."""
+    return [child["child"] for child in model.children]
 
 
 def by_order(plot: Plot) -> list[GlyphRenderer]:

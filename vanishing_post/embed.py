@@ -208,7 +208,7 @@ def _reserve(model: Any) -> tuple[int, float, float]:
     """The box the live figure will take, so its static twin holds the place without a jump:
     the controls' height in pixels, then the plots' height as a percentage of their width on
     a wide column and on a phone (where panels beside each other stack)."""
-    from bokeh.models import HBox, Plot, RadioButtonGroup
+    from bokeh.models import GridPlot, HBox, Plot, RadioButtonGroup
 
     controls = list(_controls(model).values())
     px = sum(RADIO_PX if isinstance(w, RadioButtonGroup) else SLIDER_PX for w in controls)
@@ -217,6 +217,14 @@ def _reserve(model: Any) -> tuple[int, float, float]:
     if rows:
         ratios = [100 * c["child"].height / c["child"].width for c in rows[0].children]
         return px, round(max(ratios) / len(ratios), 3), round(sum(ratios), 3)
+    grids = list(model.select({"type": GridPlot}))
+    if grids:  # a grid keeps its shape on a phone
+        cells = grids[0].children
+        first = cells[0][0]
+        rows_n = max(row for _, row, _ in cells) + 1
+        cols_n = max(col for _, _, col in cells) + 1
+        ratio = round(100 * rows_n * first.height / (cols_n * first.width), 3)
+        return px, ratio, ratio
     visible = [p for p in model.select({"type": Plot}) if p.visible and p.width]
     ratio = round(sum(100 * p.height / p.width for p in visible), 3)
     return px, ratio, ratio

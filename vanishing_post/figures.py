@@ -259,11 +259,20 @@ def draw_side_by_side(v: Mapping[str, Any]) -> Any:
 STACK_BELOW_PX = 560
 
 
-def build_side_by_side(v: Mapping[str, Any]) -> Any:
-    """Figure 2 live: each panel of ``draw_side_by_side`` in Bokeh, one row, one x range."""
+def panels_row(panels: list[Any]) -> Any:
+    """Plots beside each other on a wide column, one above the other on a phone."""
     from bokeh.models import HBox, InlineStyleSheet
 
-    narrow = f"@media (max-width: {STACK_BELOW_PX}px)"
+    stack = InlineStyleSheet(
+        css=f"@media (max-width: {STACK_BELOW_PX}px) {{ "
+        ":host { grid-template-columns: 1fr !important; grid-template-rows: auto !important; } "
+        ":host > * { grid-column: 1 !important; grid-row: auto !important; } }"
+    )
+    return HBox(children=panels, sizing_mode="stretch_width", stylesheets=[stack])
+
+
+def build_side_by_side(v: Mapping[str, Any]) -> Any:
+    """Figure 2 live: each panel of ``draw_side_by_side`` in Bokeh, one row, one x range."""
     panels = []
     for element in draw_side_by_side(v):
         fig = _render(element)
@@ -273,12 +282,7 @@ def build_side_by_side(v: Mapping[str, Any]) -> Any:
         panels.append(fig)
     for fig in panels[1:]:
         fig.x_range = panels[0].x_range
-    stack = InlineStyleSheet(
-        css=f"{narrow} {{ :host {{ grid-template-columns: 1fr !important; "
-        "grid-template-rows: auto !important; } "
-        ":host > * { grid-column: 1 !important; grid-row: auto !important; } }"
-    )
-    body = HBox(children=panels, sizing_mode="stretch_width", stylesheets=[stack])
+    body = panels_row(panels)
     return _with_controls(
         "side-by-side",
         FIGURES["side-by-side"].params,

@@ -29,6 +29,7 @@ from vanishing_post.figures import (
     _sized,
     _whole_steps,
     _with_controls,
+    panels_row,
 )
 from vanishing_post.params import FigureSpec, Param
 
@@ -170,13 +171,13 @@ def draw_activations(v: Mapping[str, Any]) -> Any:
 
 
 def build_activations(v: Mapping[str, Any]) -> Any:
-    """The drawing in Bokeh: three panels side by side, legend clicks hide an activation."""
-    from bokeh.layouts import gridplot
-
+    """The drawing in Bokeh: three panels side by side (stacked on a phone), legend clicks hide
+    an activation."""
     grid = _render(draw_activations(v))
     panels = [fig for fig, _, _ in grid.children]
     for fig in panels:
         _hide_on_click(fig)
+        fig.width = fig.height = WIDTH // 3
         fig.sizing_mode = "scale_width"
     panels[1].x_range = panels[0].x_range  # the same inputs, panned and zoomed together
     # One legend (the first panel's) speaks for all three: hiding an activation there hides
@@ -184,14 +185,7 @@ def build_activations(v: Mapping[str, Any]) -> Any:
     for shown, *others in zip(*(fig.renderers for fig in panels), strict=True):
         for other in others:
             shown.js_link("visible", other, "visible")
-    return gridplot(
-        panels,
-        ncols=3,
-        width=WIDTH // 3,
-        height=WIDTH // 3,
-        toolbar_location="right",
-        sizing_mode="scale_width",
-    )
+    return panels_row(panels)
 
 
 def draw_layer_gradients(v: Mapping[str, Any]) -> Any:
