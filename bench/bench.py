@@ -315,24 +315,41 @@ def run(runs: int, noop_runs: int, loads: int) -> list[Row]:
 
 
 def controls_rows(module, browser, url: str, output: Path) -> list[Row]:
-    """Rows from issue 3's bench/controls.py: its dicts shown as they come, medians judged."""
-    latency = module.latency(url, browser)
-    payload = module.payload(output)
-    median_ms = latency.get("median_ms")
-    shown = ", ".join(
-        f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}" for k, v in latency.items()
-    )
-    rows = [
-        Row(
-            "control latency, input to redraw",
-            shown,
-            f"one frame {TARGETS['latency_ms']:.0f} ms",
-            median_ms / TARGETS["latency_ms"] if isinstance(median_ms, int | float) else None,
-            1.0,
+    """Rows from issue 3's bench/controls.py: its dicts shown as they come, medians judged.
+
+    Either call failing shows as its row's text, so the other rows still print.
+    """
+    rows = []
+    try:
+        latency = module.latency(url, browser)
+    except Exception as error:
+        rows.append(Row("control latency, input to redraw", _failed(error)))
+    else:
+        median_ms = latency.get("median_ms")
+        rows.append(
+            Row(
+                "control latency, input to redraw",
+                ", ".join(_shown(k, v) for k, v in latency.items()),
+                f"one frame {TARGETS['latency_ms']:.0f} ms",
+                median_ms / TARGETS["latency_ms"] if isinstance(median_ms, int | float) else None,
+                1.0,
+            )
         )
-    ]
-    rows.append(Row("controls payload", ", ".join(f"{k} {v}" for k, v in payload.items())))
+    try:
+        payload = module.payload(output)
+    except Exception as error:
+        rows.append(Row("controls payload", _failed(error)))
+    else:
+        rows.append(Row("controls payload", ", ".join(_shown(k, v) for k, v in payload.items())))
     return rows
+
+
+def _shown(key: str, value: object) -> str:
+    return f"{key} {value:.1f}" if isinstance(value, float) else f"{key} {value}"
+
+
+def _failed(error: Exception) -> str:
+    return f"bench/controls.py failed: {type(error).__name__}: {error}".replace("|", "/")
 
 
 def table(rows: list[Row]) -> str:
