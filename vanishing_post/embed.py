@@ -99,6 +99,22 @@ def _touchable(model: Any) -> None:
         slider.stylesheets = [*slider.stylesheets, InlineStyleSheet(css=TOUCH_AREA_CSS)]
 
 
+# A live table (a Bokeh Div, drawn in its own shadow root) in the page's type and table style,
+# so it fills the same box as its static twin, the same table in the page.
+TABLE_CSS = (
+    ":host { font: inherit; color: inherit; } table { border-collapse: collapse; } "
+    "th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; text-align: left; }"
+)
+
+
+def _page_styled_tables(model: Any) -> None:
+    from bokeh.models import Div, InlineStyleSheet
+
+    for div in sorted(model.select({"type": Div}), key=_name):
+        if "<table" in div.text:
+            div.stylesheets = [*div.stylesheets, InlineStyleSheet(css=TABLE_CSS)]
+
+
 def components(model: Any, key: str) -> tuple[str, str]:
     """Bokeh's (script, div) for ``model``, with every id derived from ``key``.
 
@@ -110,6 +126,7 @@ def components(model: Any, key: str) -> tuple[str, str]:
     if not KEY.fullmatch(key):
         raise ValueError(f"figure key {key!r} must be lower-case letters, digits and hyphens")
     _touchable(model)
+    _page_styled_tables(model)
     _remember_settings(model, key)
     script, div = bokeh_components(model)
     renames: dict[str, str] = {}
