@@ -280,6 +280,25 @@ def twins_seen(visit: Visit) -> list[dict[str, Any]]:
     )
 
 
+def start_printing(visit: Visit) -> None:
+    """Print, as the browser begins it: print styles, then ``beforeprint``; wait until every
+    twin the page shows in print has loaded (with scripts on, twins are fetched lazily)."""
+    visit.page.emulate_media(media="print")
+    visit.page.evaluate("() => dispatchEvent(new Event('beforeprint'))")
+    visit.page.wait_for_function(
+        "() => [...document.querySelectorAll('img.vg-twin')].every(i => i.complete)",
+        timeout=20000,
+    )
+
+
+def twins_fetched(visit: Visit) -> list[str]:
+    """The addresses of the twins the page has fetched so far."""
+    return visit.page.evaluate(
+        """() => performance.getEntriesByType('resource').map(e => e.name)
+                 .filter(n => /[/]figures[/][^/]+[.](png|svg)$/.test(n))"""
+    )
+
+
 def figure_boxes(visit: Visit) -> list[float]:
     """The height each figure takes on the page, top to bottom."""
     return visit.page.evaluate(

@@ -20,6 +20,8 @@ from tests.reader import (
     figure_boxes,
     figure_parts,
     open_page,
+    start_printing,
+    twins_fetched,
     twins_seen,
     visible_text,
     wait_for_figures,
@@ -159,6 +161,14 @@ def test_once_drawn_the_live_plot_replaces_the_twin(desktop) -> None:
     assert not any(t["shown"] for t in twins_seen(desktop) if not t["table"])
 
 
+def test_with_javascript_twins_below_the_window_are_never_fetched(desktop) -> None:
+    """The page weighs BokehJS and the figures, not also pictures nobody sees: a twin the live
+    plot replaced before the reader scrolled near it is not downloaded."""
+    fetched = twins_fetched(desktop)
+    assert f"{SLUG}-1.png" in " ".join(fetched), fetched  # the first figure is in the window
+    assert not any(f"{SLUG}-{n}.png" in " ".join(fetched) for n in (7, 8, 9)), fetched
+
+
 # Print: the twins, not the canvases and sliders
 
 
@@ -166,7 +176,7 @@ def test_print_shows_the_twins_and_hides_the_controls(browser: Any, site_url: st
     visit = open_page(browser, site_url, POST, viewport=DESKTOP)
     try:
         wait_for_figures(visit, FIGURES)
-        visit.page.emulate_media(media="print")
+        start_printing(visit)  # not just print styles: twins are fetched as printing starts
         twins = twins_seen(visit)
         assert all(t["shown"] for t in twins), twins
         hidden = visit.page.evaluate(

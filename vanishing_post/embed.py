@@ -27,7 +27,8 @@ PAGE_JS = "vg-controls.js"  # the shared script's name on the site, beside Bokeh
 
 @functools.cache
 def page_js() -> str:
-    """The script every page with figures loads once: ``window.vgControls``.
+    """The script every page with figures loads once: ``window.vgControls`` (and the twins'
+    fetch before printing, print.js).
 
     The figures' callbacks only call into it (``vgControls.update(...)``), so its few KB are
     not repeated in every fragment. The site serves it as ``assets/js/vg-controls.js``
@@ -36,7 +37,8 @@ def page_js() -> str:
     from vanishing_post.figures import controls_js
 
     here = Path(__file__).parent
-    body = controls_js() + "\n" + (here / "urlstate.js").read_text()
+    scripts = [(here / name).read_text() for name in ("urlstate.js", "print.js")]
+    body = "\n".join([controls_js(), *scripts])
     return (
         "// vanishing_post: what the figures' controls run (maths.js, figures.js, urlstate.js).\n"
         "window.vgControls = (() => {\n"
