@@ -8,10 +8,13 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from bokeh.models import GlyphRenderer, Grid, InspectTool, Plot
+from bokeh.models.glyph import Glyph
 
 from vanishing_post.embed import components, figure_html, page_html, page_js
 from vanishing_post.figures import FIGURES
 from vanishing_post.params import FigureError
+from vanishing_post.registry import FIGURES as REGISTRY
 
 NAMES = sorted(FIGURES)
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -219,7 +222,7 @@ def test_the_controls_script_defines_what_the_callbacks_call():
     script = page_js()
     assert script.startswith("// vanishing_post")
     assert "window.vgControls = " in script
-    assert "return {maths, redraw, update, settingsInAddress};" in script
+    assert "return {maths, redraw, update, settingsInAddress, nameHandles};" in script
 
 
 @pytest.mark.parametrize("name", ["sigmoid-tangent", "decay", "decay-steps"])
@@ -272,3 +275,63 @@ def _escaped(text: str) -> str:
     import markupsafe
 
     return str(markupsafe.escape(text))
+
+
+# What the page does not need is not sent (`make bench`'s page weight)
+
+
+def leaned(name: str) -> Any:
+    """A registered figure's model as ``components`` sends it."""
+    spec = REGISTRY[name]
+    model = spec.build(spec.values({}))
+    components(model, "post-1")
+    return model
+
+
+def renderers(model: Any) -> list[Any]:
+    found = list(model.select({"type": GlyphRenderer}))
+    assert found
+    return found
+
+
+@pytest.mark.parametrize("name", ["sigmoid-tangent", "decay", "activations", "layer-gradients"])
+def test_without_a_selection_tool_no_selection_glyph_copies_are_sent(name):
+    for renderer in renderers(leaned(name)):
+        assert renderer.selection_glyph == "auto" and renderer.nonselection_glyph == "auto"
+
+
+def test_a_legend_that_mutes_keeps_its_muted_glyphs():
+    assert all(isinstance(r.muted_glyph, Glyph) for r in renderers(leaned("sigmoid-tangent")))
+
+
+@pytest.mark.parametrize("name", ["activations", "layer-gradients", "skip-connections"])
+def test_where_no_legend_mutes_no_muted_glyph_or_muted_link_is_sent(name):
+    for renderer in renderers(leaned(name)):
+        assert renderer.muted_glyph == "auto"
+        assert "change:muted" not in renderer.js_property_callbacks
+
+
+def test_a_hidden_toolbar_keeps_only_its_inspectors():
+    plots = [p for p in leaned("activations").select({"type": Plot}) if p.toolbar_location is None]
+    assert len(plots) == 3
+    assert all(isinstance(t, InspectTool) for p in plots for t in p.toolbar.tools)
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_no_grid_that_draws_nothing_and_no_holoviews_tag_is_sent(name):
+    model = leaned(name)
+    for grid in model.select({"type": Grid}):
+        assert grid.grid_line_color is not None or grid.band_fill_color is not None
+    assert not [m for m in model.references() if m.tags]
+
+
+def test_a_fragments_script_is_its_documents_and_one_call_to_draw_them(fragment):
+    script, _ = fragment
+    assert "Bokeh.embed.embed_items(docs_json, render_items)" in script
+    assert "setInterval" not in script and len(script) - script.index("const render_items") < 600
+
+
+def test_the_slider_names_are_in_the_shared_script_not_in_each_fragment(fragment):
+    script, _ = fragment
+    assert "vgControls.nameHandles(key)" in script
+    assert "aria-label" not in script and "aria-label" in page_js()

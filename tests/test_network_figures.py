@@ -102,7 +102,7 @@ def test_a_bad_parameter_is_a_one_line_figure_error_naming_it(name, raw, named):
 
 def test_activations_draws_each_function_and_its_gradient_over_one_x_range(figure):
     values_plot, gradients_plot, _ = figure_panels(figure("activations"))
-    x = np.linspace(-5.0, 5.0, 101)
+    x = np.linspace(-5.0, 5.0, 51)
     drawn_values, drawn_gradients = curves(values_plot), by_order(gradients_plot)
     for name, gradient in zip(ACTIVATION_ORDER, drawn_gradients, strict=True):
         activation = network.ACTIVATIONS[name]

@@ -20,6 +20,8 @@ from vanishing_post.tables import environment
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MODEL_ID = re.compile(r'"id":"(p\d+)"')
 KEY = re.compile(r"[a-z0-9][a-z0-9-]*")
+# What a fragment's script needs from Bokeh's: the documents and where to draw them.
+BOKEH_SCRIPT = re.compile(r"const docs_json = '(.*?)';\n\s*const render_items = (\[.*?\]);\n", re.S)
 
 
 PAGE_JS = "vg-controls.js"  # the shared script's name on the site, beside BokehJS
@@ -37,19 +39,14 @@ def page_js() -> str:
     from vanishing_post.figures import controls_js
 
     here = Path(__file__).parent
-    scripts = [(here / name).read_text() for name in ("urlstate.js", "print.js")]
+    scripts = [(here / name).read_text() for name in ("urlstate.js", "a11y.js", "print.js")]
     body = "\n".join([controls_js(), *scripts])
     return (
         "// vanishing_post: what the figures' controls run (maths.js, figures.js, urlstate.js).\n"
         "window.vgControls = (() => {\n"
         + body
-        + "return {maths, redraw, update, settingsInAddress};\n})();\n"
+        + "return {maths, redraw, update, settingsInAddress, nameHandles};\n})();\n"
     )
-
-
-@functools.cache
-def _a11y_js() -> str:
-    return (Path(__file__).parent / "a11y.js").read_text()
 
 
 def _controls(model: Any) -> dict[str, Any]:
@@ -77,7 +74,9 @@ def _remember_settings(model: Any, key: str) -> Any:
             "document_ready",
             CustomJS(args=dict(controls=controls, key=key, mode="restore"), code=code),
         )
-        doc.js_on_event("document_ready", CustomJS(args=dict(key=key), code=_a11y_js()))
+        doc.js_on_event(
+            "document_ready", CustomJS(args=dict(key=key), code="vgControls.nameHandles(key);")
+        )
         record = CustomJS(args=dict(controls=controls, key=key, mode="record"), code=code)
         for control in controls.values():
             control.js_on_change(
@@ -97,8 +96,50 @@ def _touchable(model: Any) -> None:
     """Sliders a finger can catch on a phone."""
     from bokeh.models import InlineStyleSheet, Slider
 
-    for slider in sorted(model.select({"type": Slider}), key=_name):
-        slider.stylesheets = [*slider.stylesheets, InlineStyleSheet(css=TOUCH_AREA_CSS)]
+    sliders = sorted(model.select({"type": Slider}), key=_name)
+    touch = InlineStyleSheet(css=TOUCH_AREA_CSS)  # one sheet the figure's sliders share
+    for slider in sliders:
+        slider.stylesheets = [*slider.stylesheets, touch]
+
+
+def _lean(model: Any) -> None:
+    """Leave out of the page what no reader can reach, so the figure weighs less.
+
+    Without a selection tool nothing is ever selected: BokehJS's own ("auto") selection and
+    non-selection glyphs stand in for HoloViews' copies. Without a legend whose click mutes,
+    nothing is ever muted: the muted glyphs and the callbacks linking "muted" go too. A hidden
+    toolbar leaves only its inspectors (hover) working: the other tools go. A grid without
+    lines or bands draws nothing. HoloViews' tags are for HoloViews in Python, not BokehJS.
+    """
+    from bokeh.models import GlyphRenderer, Grid, InspectTool, Legend, Plot, TapTool
+    from bokeh.models.tools import SelectTool
+
+    selectable = any(True for _ in model.select({"type": (SelectTool, TapTool)}))
+    mutable = any(legend.click_policy == "mute" for legend in model.select({"type": Legend}))
+    for renderer in model.select({"type": GlyphRenderer}):
+        if not selectable:
+            renderer.selection_glyph = renderer.nonselection_glyph = "auto"
+        if not mutable:
+            renderer.muted_glyph = "auto"
+            callbacks = dict(renderer.js_property_callbacks)
+            if callbacks.pop("change:muted", None) is not None:
+                renderer.js_property_callbacks = callbacks
+    for plot in model.select({"type": Plot}):
+        if plot.toolbar_location is None:
+            plot.toolbar.tools = [t for t in plot.toolbar.tools if isinstance(t, InspectTool)]
+        plot.center = [r for r in plot.center if not (isinstance(r, Grid) and _blank(r))]
+    for part in model.references():
+        if part.tags:
+            part.tags = []
+
+
+def _blank(grid: Any) -> bool:
+    return (
+        grid.grid_line_color is None
+        and grid.minor_grid_line_color is None
+        and grid.band_fill_color is None
+        and grid.band_hatch_pattern is None
+    )
 
 
 # A live table (a Bokeh Div, drawn in its own shadow root) in the page's type and table style,
@@ -129,6 +170,7 @@ def components(model: Any, key: str) -> tuple[str, str]:
         raise ValueError(f"figure key {key!r} must be lower-case letters, digits and hyphens")
     _touchable(model)
     _page_styled_tables(model)
+    _lean(model)
     _remember_settings(model, key)
     script, div = bokeh_components(model)
     renames: dict[str, str] = {}
@@ -139,7 +181,24 @@ def components(model: Any, key: str) -> tuple[str, str]:
     def rename(text: str) -> str:
         return pattern.sub(lambda m: f'"{renames[m.group(0)[1:-1]]}"', text)
 
-    return rename(script), rename(div)
+    return _short_script(rename(script)), rename(div)
+
+
+def _short_script(script: str) -> str:
+    """Bokeh's script, without its kilobyte of boilerplate repeated for every figure.
+
+    Bokeh's own waits for the page and polls for BokehJS; here BokehJS is loaded before the
+    page is ready (``defer`` on the site, inline in ``page_html``), so the documents are
+    drawn on DOMContentLoaded, or at once if that has passed.
+    """
+    found = BOKEH_SCRIPT.search(script)
+    if found is None:
+        raise RuntimeError("bokeh.embed.components wrote a script embed.py does not know")
+    return (
+        environment()
+        .get_template("embed.html")
+        .render(docs_json=_markup(found.group(1)), render_items=_markup(found.group(2)))
+    )
 
 
 def figure_html(

@@ -354,7 +354,8 @@ FIGURES: dict[str, FigureSpec] = {
             (
                 Param("start", float, -5.0, "x from", -100.0, 100.0, 0.5, control=False),
                 Param("stop", float, 5.0, "x to", -100.0, 100.0, 0.5, control=False),
-                Param("points", int, 101, "points", 2, 2000, 1, control=False),
+                # every 0.2: smooth in a panel a third of the column wide, 0 (ReLU's corner) in
+                Param("points", int, 51, "points", 2, 2000, 1, control=False),
                 Param("steps", int, 20, "layers n", 1, 60, 1, control=False),
             ),
             build_activations,
