@@ -7,6 +7,7 @@ Every row is a real run: ``python -m vanishing_post`` in a subprocess, or a real
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -82,6 +83,8 @@ BAD_INPUTS = [
     (Post("{{% figure numbers start=3 stop=-3 %}}"), ["start (3) must be below stop (-3)"]),
     (Post("{{% number nope %}}"), ["unknown quantity 'nope'", "known quantities: batch, depth"]),
     (Post("{{% number depth width %}}", "rst"), ["exactly one quantity name", "got 2 name(s)"]),
+    (Post("See {{% figure decay %}} here."), ["figure 'decay' is inside running text"]),
+    (Post("As {{% figure numbers %}} shows.", "rst"), ["'numbers' is inside running text"]),
     (
         Post("{{% figure decay %}}", "rst", template=None),
         ["figure 'decay': the post's template is 'post.tmpl', allowed: figures.tmpl"],
@@ -151,7 +154,7 @@ def test_a_mistake_is_one_clear_line_and_leaves_nothing_behind(
         errors = [line for line in done.log.splitlines() if "ERROR" in line]
         assert len(errors) == 1, done.log
         message, log = errors[0], done.log
-        shortcode = surface.shortcode.split()[1]  # figure or number
+        shortcode = re.search(r"\{\{% (\w+)", surface.shortcode).group(1)  # figure or number
         assert f"shortcode '{shortcode}' in posts/{BAD_POST_SLUG}.{surface.markup}" in message
         assert not (root / "output" / "posts" / BAD_POST_SLUG).exists(), "a page was written"
     assert "Traceback" not in log
