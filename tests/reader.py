@@ -291,6 +291,26 @@ def start_printing(visit: Visit) -> None:
     )
 
 
+def read_through(visit: Visit) -> None:
+    """Scroll to each figure in turn, top to bottom, as a reader reading the whole page."""
+    for figure in visit.page.locator("figure.vg-figure").all():
+        figure.scroll_into_view_if_needed()
+        visit.page.wait_for_function(
+            "id => document.getElementById(id).classList.contains('vg-seen')",
+            arg=figure.get_attribute("id"),
+            timeout=20000,
+        )
+
+
+def figures_below_the_window(visit: Visit) -> list[str]:
+    """The figures whose top was below the window when the page opened (scrolled to the top)."""
+    return visit.page.evaluate(
+        """() => [...document.querySelectorAll('figure.vg-figure')]
+                 .filter(f => f.getBoundingClientRect().top + scrollY >= innerHeight)
+                 .map(f => f.id)"""
+    )
+
+
 def twins_fetched(visit: Visit) -> list[str]:
     """The addresses of the twins the page has fetched so far."""
     return visit.page.evaluate(

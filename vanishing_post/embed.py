@@ -181,15 +181,17 @@ def components(model: Any, key: str) -> tuple[str, str]:
     def rename(text: str) -> str:
         return pattern.sub(lambda m: f'"{renames[m.group(0)[1:-1]]}"', text)
 
-    return _short_script(rename(script)), rename(div)
+    return _short_script(rename(script), key), rename(div)
 
 
-def _short_script(script: str) -> str:
+def _short_script(script: str, key: str) -> str:
     """Bokeh's script, without its kilobyte of boilerplate repeated for every figure.
 
     Bokeh's own waits for the page and polls for BokehJS; here BokehJS is loaded before the
     page is ready (``defer`` on the site, inline in ``page_html``), so the documents are
-    drawn on DOMContentLoaded, or at once if that has passed.
+    drawn on DOMContentLoaded, or at once if that has passed. It also marks the figure
+    ``vg-seen`` once it enters the window: only then is its twin rendered, and fetched, while
+    BokehJS loads (figures.css).
     """
     found = BOKEH_SCRIPT.search(script)
     if found is None:
@@ -197,7 +199,7 @@ def _short_script(script: str) -> str:
     return (
         environment()
         .get_template("embed.html")
-        .render(docs_json=_markup(found.group(1)), render_items=_markup(found.group(2)))
+        .render(key=key, docs_json=_markup(found.group(1)), render_items=_markup(found.group(2)))
     )
 
 
