@@ -195,15 +195,18 @@ def test_the_depth_slider_offers_every_precomputed_depth(figure, name, residual)
     )
     assert list(range(int(slider.start), int(slider.end) + 1, int(slider.step))) == list(DEPTHS)
     (callback,) = slider.js_property_callbacks["change:value"][:1]
-    table = callback.args["targets"]["table"]
-    assert sorted(table, key=int) == [str(d) for d in DEPTHS]
+    table = callback.args["targets"]["table"]  # per series, every depth's values in turn
+    assert callback.args["targets"]["depths"] == list(DEPTHS)
+    start = 0
     for depth in DEPTHS:
         for activation in ACTIVATION_ORDER:
             np.testing.assert_array_equal(
-                table[str(depth)][activation],
+                table[activation][start : start + depth],
                 network.relative_layer_norms(activation, depth=depth, residual=residual),
             )
-        assert "bound" not in table[str(depth)], "the browser computes the bound"
+        start += depth
+    assert all(len(values) == start for values in table.values())
+    assert "bound" not in table, "the browser computes the bound"
 
 
 def test_the_slider_writes_into_the_plotted_sources(figure):

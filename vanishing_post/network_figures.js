@@ -4,11 +4,15 @@
 Object.assign(redraw, {
   "layer-gradients"(controls, targets) {
     const depth = controls.depth.value;
-    const series = targets.table[String(depth)];
-    if (series === undefined) return;
+    const at = targets.depths.indexOf(depth);
+    if (at < 0) return;
+    // Each series holds every depth's values one after the other, in targets.depths' order.
+    const start = targets.depths.slice(0, at).reduce((sum, d) => sum + d, 0);
     const layer = Float64Array.from({length: depth}, (_, k) => k + 1);
     for (const [name, source] of Object.entries(targets.sources)) {
-      const norm = name === "bound" ? bestCaseBound(targets.bound, depth) : series[name];
+      const norm = name === "bound"
+        ? bestCaseBound(targets.bound, depth)
+        : targets.table[name].slice(start, start + depth);
       source.data = {layer, norm};
     }
   },
