@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 POST = "posts/rnns-and-vanishing-gradients/"
+PAGE_FIGURES = 9  # Bokeh documents on the post, one per figure
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +65,32 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def post(browser: Any, site_url: str) -> Iterator[Any]:
+    """The post open in Chromium at a desktop width, every figure drawn; one page per module."""
+    from tests.reader import open_page, wait_for_figures
+
+    visit = open_page(browser, site_url, POST, viewport={"width": 1100, "height": 900})
+    wait_for_figures(visit, PAGE_FIGURES)
+    yield visit
+    visit.page.context.close()
+
+
+@pytest.fixture(scope="module")
+def figure() -> Iterator[Callable[..., Any]]:
+    """``figure(name, **raw)``: a registered figure's Bokeh model, built once per parameters."""
+    from vanishing_post.registry import FIGURES
+
+    built: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
+
+    def get(name: str, **raw: Any) -> Any:
+        key = (name, tuple(sorted(raw.items())))
+        if key not in built:
+            spec = FIGURES[name]
+            built[key] = spec.build(spec.values(raw))
+        return built[key]
+
+    yield get
+    built.clear()

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import POST
+from tests.conftest import PAGE_FIGURES, POST
 from tests.reader import (
     figure_pixels,
     figure_text,
@@ -26,15 +26,6 @@ PLOTS = {  # figure number on the page -> colours its lines must show
 }
 TABLES = {5: ["Gradient", "0.250", "0.007"], 6: ["0.000244140625"]}
 FIGURE_ID = "rnns-and-vanishing-gradients-{}"
-PAGE_FIGURES = 9  # Bokeh documents on the post, one per figure
-
-
-@pytest.fixture(scope="module")
-def post(browser: Any, site_url: str):
-    visit = open_page(browser, site_url, POST, viewport={"width": 1100, "height": 900})
-    wait_for_figures(visit, PAGE_FIGURES)
-    yield visit
-    visit.page.context.close()
 
 
 @pytest.mark.parametrize("number,colours", sorted(PLOTS.items()))

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.conftest import POST
+from tests.conftest import PAGE_FIGURES, POST
 from tests.reader import (
     Visit,
     choose_option,
@@ -30,7 +30,6 @@ from tests.reader import (
     read_table,
     wait_for_figures,
 )
-from tests.test_browser import PAGE_FIGURES
 from vanishing_post import frames, tables
 from vanishing_post.figures import FIGURES, log_axis_range
 

@@ -11,9 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.conftest import POST
-from tests.reader import open_page, wait_for_figures
-from tests.test_browser import FIGURE_ID, PAGE_FIGURES
+from tests.test_browser import FIGURE_ID
 from vanishing_post import network
 from vanishing_post.quantities import quantity_text
 
@@ -38,14 +36,6 @@ PLOTTED = """id => {
   }
   return series;
 }"""
-
-
-@pytest.fixture(scope="module")
-def post(browser: Any, site_url: str):
-    visit = open_page(browser, site_url, POST, viewport={"width": 1100, "height": 900})
-    wait_for_figures(visit, PAGE_FIGURES)
-    yield visit
-    visit.page.context.close()
 
 
 def plotted(visit: Any, number: int) -> dict[str, dict[str, Any]]:

@@ -7,7 +7,6 @@ tenth of one); the data in the sources is compared with the maths, never with co
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from typing import Any
 
@@ -34,22 +33,6 @@ NAMES = ["sigmoid-tangent", "side-by-side", "compression", "decay", "numbers", "
 PLOTTED = ["sigmoid-tangent", "side-by-side", "compression", "decay"]
 TAN, BLUE, RED = "#ddb377", "#4687b7", "#ce7b6d"
 COLOUR_OF_Y = {"Sigmoid": TAN, "Gradient": BLUE, "Y-Tangent": RED, "Y-Point": RED}
-
-
-@pytest.fixture(scope="module")
-def figure() -> Iterator[Callable[..., Any]]:
-    """``figure(name, **raw)``: the figure's Bokeh layout, built once per parameters per module."""
-    built: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
-
-    def get(name: str, **raw: Any) -> Any:
-        key = (name, tuple(sorted(raw.items())))
-        if key not in built:
-            spec = FIGURES[name]
-            built[key] = spec.build(spec.values(raw))
-        return built[key]
-
-    yield get
-    built.clear()
 
 
 def plots(model: Any) -> list[Plot]:

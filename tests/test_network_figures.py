@@ -6,7 +6,6 @@ functions called afresh, never with copied numbers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -24,22 +23,6 @@ from vanishing_post.params import FigureError
 from vanishing_post.registry import FIGURES as REGISTRY
 
 NETWORK = {"layer-gradients": False, "skip-connections": True}  # name -> residual
-
-
-@pytest.fixture(scope="module")
-def figure() -> Iterator[Callable[..., Any]]:
-    """``figure(name, **raw)``: the figure's Bokeh model, built once per parameters."""
-    built: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
-
-    def get(name: str, **raw: Any) -> Any:
-        key = (name, tuple(sorted(raw.items())))
-        if key not in built:
-            spec = FIGURES[name]
-            built[key] = spec.build(spec.values(raw))
-        return built[key]
-
-    yield get
-    built.clear()
 
 
 def curves(plot: Plot) -> dict[str, GlyphRenderer]:
