@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from vanishing_post.params import FigureError
-from vanishing_post.twins import twin_bytes, write_twin
+from vanishing_post.twins import _power_of_ten, twin_bytes, twin_pair, write_twins
 
 PLOTTED = ["sigmoid-tangent", "side-by-side", "compression", "decay"]
 BLUE = (0x46, 0x87, 0xB7)
@@ -55,18 +55,39 @@ def test_bad_request_is_a_one_line_figure_error(name, raw, fmt, says):
     assert "\n" not in str(caught.value)
 
 
-def test_write_twin_writes_the_png_whole(tmp_path):
-    target = tmp_path / "figures" / "post-1.png"
-    write_twin("decay", {"steps": 3}, "png", target)
-    assert target.read_bytes() == twin_bytes("decay", {"steps": 3}, "png")
-    assert [p.name for p in target.parent.iterdir()] == ["post-1.png"]
+def test_write_twins_writes_both_pngs_whole(tmp_path):
+    wide, narrow = tmp_path / "figures" / "post-1.png", tmp_path / "figures" / "post-1-narrow.png"
+    write_twins("decay", {"steps": 3}, "png", wide, narrow)
+    assert (wide.read_bytes(), narrow.read_bytes()) == twin_pair("decay", {"steps": 3}, "png")
+    assert sorted(p.name for p in wide.parent.iterdir()) == ["post-1-narrow.png", "post-1.png"]
 
 
-def test_write_twin_leaves_nothing_behind_on_a_bad_value(tmp_path):
-    target = tmp_path / "figures" / "post-1.png"
+def test_write_twins_leaves_nothing_behind_on_a_bad_value(tmp_path):
+    folder = tmp_path / "figures"
     with pytest.raises(FigureError):
-        write_twin("decay", {"steps": "many"}, "png", target)
-    assert not target.exists() and not target.with_name("post-1.png.part").exists()
+        write_twins("decay", {"steps": "many"}, "png", folder / "a.png", folder / "b.png")
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "label"),
+    [
+        (1.0, "1"),
+        (10.0, "10"),
+        (1e-9, "10\u207b\u2079"),
+        (1e12, "10\u00b9\u00b2"),
+        (5e-3, ""),
+        (0.0, ""),
+    ],
+)
+def test_log_ticks_read_as_powers_of_ten_in_plain_text(value, label):
+    assert _power_of_ten(value) == label
+
+
+@pytest.mark.parametrize("name", ["side-by-side", "activations"])
+def test_panels_sit_in_a_row_on_the_wide_twin_and_stack_on_the_phone_twin(name):
+    wide, narrow = (Image.open(io.BytesIO(t)).size for t in twin_pair(name, {}, "png"))
+    assert wide[0] > 2.5 * wide[1] and narrow[1] > 1.5 * narrow[0]
 
 
 def test_looking_figures_up_imports_no_plotting_library():

@@ -46,15 +46,15 @@ def _key(slug: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "page"
 
 
-def _write(name: str, values: dict, fmt: str, target: str, narrow: bool) -> None:
-    from vanishing_post.twins import write_twin
+def _write(name: str, values: dict, fmt: str, wide: str, narrow: str) -> None:
+    from vanishing_post.twins import write_twins
 
-    write_twin(name, values, fmt, Path(target), narrow=narrow)
+    write_twins(name, values, fmt, Path(wide), Path(narrow))
 
 
 class FigureTwins(Task):
-    """Two tasks per figure with a drawing: ``output/figures/<post slug>-<n>.png`` and its
-    phone version ``...-<n>-narrow.png``."""
+    """A task per figure with a drawing, writing ``output/figures/<post slug>-<n>.png`` and
+    its phone version ``...-<n>-narrow.png`` (drawn together: one plot, two sizes)."""
 
     name = "vg_twins"
 
@@ -93,18 +93,16 @@ class FigureTwins(Task):
                         values = spec.values({k: v for k, v in raw.items() if k in params})
                     except FigureError:
                         continue  # the shortcode reports it and fails the build
-                    for path, narrow in zip(
-                        site_paths(f"{slug}-{number}"), (False, True), strict=True
-                    ):
-                        target = os.path.join(config["OUTPUT_FOLDER"], *path.split("/"))
-                        yield {
-                            "basename": self.name,
-                            "name": target,
-                            "file_dep": deps,
-                            "targets": [target],
-                            "actions": [(_write, (name, values, fmt, target, narrow))],
-                            "uptodate": [
-                                config_changed(repr((name, sorted(values.items()), fmt, narrow)))
-                            ],
-                            "clean": True,
-                        }
+                    wide, narrow = (
+                        os.path.join(config["OUTPUT_FOLDER"], *path.split("/"))
+                        for path in site_paths(f"{slug}-{number}")
+                    )
+                    yield {
+                        "basename": self.name,
+                        "name": wide,
+                        "file_dep": deps,
+                        "targets": [wide, narrow],
+                        "actions": [(_write, (name, values, fmt, wide, narrow))],
+                        "uptodate": [config_changed(repr((name, sorted(values.items()), fmt)))],
+                        "clean": True,
+                    }
