@@ -124,3 +124,19 @@ def test_png_twin_keeps_few_colours_so_the_page_stays_light(name):
     image = Image.open(io.BytesIO(twin_bytes(name, {}, "png")))
     assert image.mode == "P"
     assert len(image.convert("RGB").getcolors(maxcolors=256)) <= 64
+
+
+def test_the_phone_twin_sets_a_legend_under_the_plot_not_over_the_lines():
+    import matplotlib.pyplot as plt
+
+    from vanishing_post.twins import _legend_below
+
+    figure, axes = plt.subplots()
+    axes.plot([0, 1], [0, 1], label="sigmoid")
+    axes.plot([0, 1], [1, 0], label="gradient")
+    axes.legend()
+    _legend_below(figure)
+    assert axes.get_legend() is None
+    [legend] = figure.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["sigmoid", "gradient"]
+    plt.close(figure)

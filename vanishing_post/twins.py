@@ -73,6 +73,7 @@ def twin_pair(name: str, values: Mapping[str, Any], fmt: str) -> tuple[bytes, by
         wide = _palette(_grid([_pixels(f) for f in figures], columns))
         for figure in figures:
             figure.set_size_inches(PHONE_INCHES)
+            _legend_below(figure)
         narrow = _palette(_grid([_pixels(f) for f in figures], 1))
     finally:
         _close(figures)
@@ -112,6 +113,25 @@ def _figure(element: Any) -> Any:
     figure = hv.renderer("matplotlib").get_plot(element).state
     _plain_log_ticks(figure)
     return figure
+
+
+def _legend_below(figure: Any) -> None:
+    """On a phone's narrow plot a legend inside the axes covers the lines: set it under the
+    plot instead, in two columns."""
+    for axes in figure.axes:
+        legend = axes.get_legend()
+        if legend is None:
+            continue
+        labels = [text.get_text() for text in legend.get_texts()]
+        legend.remove()
+        figure.legend(
+            legend.legend_handles,
+            labels,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncols=2,
+            frameon=False,
+        )
 
 
 def _close(figures: list[Any]) -> None:
@@ -173,7 +193,8 @@ def _pixels(figure: Any) -> Any:
 
 
 def _grid(images: list[Any], columns: int) -> Any:
-    """``images`` in rows of ``columns`` on white, each row as high as its tallest."""
+    """``images`` in rows of ``columns``, each row as high as its tallest, on the background
+    of the plots (their corner's colour)."""
     from PIL import Image
 
     rows = [images[i : i + columns] for i in range(0, len(images), columns)]
@@ -181,7 +202,7 @@ def _grid(images: list[Any], columns: int) -> Any:
         max(sum(image.width for image in row) for row in rows),
         sum(max(image.height for image in row) for row in rows),
     )
-    whole = Image.new("RGB", size, "white")
+    whole = Image.new("RGB", size, images[0].getpixel((0, 0)))
     top = 0
     for row in rows:
         left = 0
