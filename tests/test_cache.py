@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from vanishing_post.cache import FigureCache, sources_digest
 
+DRAWING_LIBRARIES = ("numpy", "pandas", "holoviews", "hvplot", "panel", "bokeh", "matplotlib")
 FIGURE = ("decay", {"steps": "12"}, "post-4", 4)
+
+
+# A package laid out like ours: figure "decay" in curves.py (with maths.py), "bars" in bars.py,
+# both looked up by embed.py through the registry.
+PACKAGE = {
+    "__init__.py": "",
+    "maths.py": "ONE = 1\n",
+    "curves.py": "from pkg import maths\nDECAY = FigureSpec('decay')\n",
+    "bars.py": "BARS = FigureSpec('bars')\n",
+    "registry.py": "from pkg.curves import DECAY\nfrom pkg.bars import BARS\n",
+    "embed.py": "from pkg.registry import FIGURES\nTEMPLATE = 'figure.html'\n",
+    "controls.js": "const x = 1;\n",
+    "templates/figure.html": "<figure></figure>\n",
+}
 
 
 def package(tmp_path: Path) -> Path:
     root = tmp_path / "pkg"
-    (root / "templates").mkdir(parents=True)
-    (root / "maths.py").write_text("ONE = 1\n")
-    (root / "templates" / "figure.html").write_text("<figure></figure>\n")
+    for name, text in PACKAGE.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
     return root
 
 
@@ -52,21 +69,34 @@ def test_a_figure_with_other_inputs_has_another_key(tmp_path: Path, other) -> No
 
 
 @pytest.mark.parametrize(
-    "edit",
+    "edit,changes_the_key",
     [
-        lambda root: (root / "maths.py").write_text("ONE = 1.0\n"),
-        lambda root: (root / "templates" / "figure.html").write_text("<figure class=x>\n"),
-        lambda root: (root / "frames.py").write_text("\n"),
-        lambda root: (root / "maths.py").rename(root / "algebra.py"),
+        (lambda root: (root / "maths.py").write_text("ONE = 1.0\n"), True),
+        (lambda root: (root / "curves.py").write_text(PACKAGE["curves.py"] + "# x\n"), True),
+        (lambda root: (root / "embed.py").write_text(PACKAGE["embed.py"] + "# x\n"), True),
+        (lambda root: (root / "templates" / "figure.html").write_text("<figure class=x>\n"), True),
+        (lambda root: (root / "maths.py").rename(root / "algebra.py"), True),
+        (lambda root: (root / "bars.py").write_text(PACKAGE["bars.py"] + "# x\n"), False),
+        (lambda root: (root / "controls.js").write_text("const x = 2;\n"), False),
+        (lambda root: (root / "frames.py").write_text("\n"), False),
     ],
 )
-def test_any_edit_to_the_package_changes_every_key(tmp_path: Path, edit) -> None:
+def test_an_edit_changes_the_keys_of_the_figures_made_from_it_only(
+    tmp_path: Path, edit, changes_the_key: bool
+) -> None:
     root = package(tmp_path)
     before = FigureCache(tmp_path / "cache", root).key(*FIGURE)
     digest = sources_digest(root)
     edit(root)
     assert sources_digest(root) != digest
-    assert FigureCache(tmp_path / "cache", root).key(*FIGURE) != before
+    assert (FigureCache(tmp_path / "cache", root).key(*FIGURE) != before) == changes_the_key
+
+
+def test_a_figure_the_sources_do_not_name_is_keyed_on_every_file(tmp_path: Path) -> None:
+    root = package(tmp_path)
+    before = FigureCache(tmp_path / "cache", root).key("nope", {}, "post-1", 1)
+    (root / "bars.py").write_text(PACKAGE["bars.py"] + "# x\n")
+    assert FigureCache(tmp_path / "cache", root).key("nope", {}, "post-1", 1) != before
 
 
 def test_compiled_files_do_not_change_the_key(tmp_path: Path) -> None:
@@ -95,3 +125,24 @@ def test_a_mark_is_rewritten_only_when_its_value_changes(tmp_path: Path) -> None
     assert cache.mark("figures", "on") == str(path) and path.stat().st_mtime_ns == stamp
     cache.mark("figures", "off")
     assert path.read_text() == "off"
+
+
+def test_a_hit_on_the_real_package_imports_nothing_that_draws(tmp_path: Path) -> None:
+    """Keys are worked out from the sources as text: no numpy, pandas or plotting library."""
+    script = (
+        "import sys\n"
+        "from vanishing_post.cache import FigureCache\n"
+        f"cache = FigureCache({str(tmp_path)!r})\n"
+        "for name in ('decay', 'activations', 'numbers'):\n"
+        "    cache.html(name, {}, 'post', 1, lambda: '<figure></figure>')\n"
+        "    assert cache.html(name, {}, 'post', 1, None) == '<figure></figure>'\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(sys.argv[1:])))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *DRAWING_LIBRARIES],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

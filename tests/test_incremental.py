@@ -49,20 +49,60 @@ def edit_one_figure(root: Path) -> None:
     )
 
 
-def edit_package(root: Path) -> None:
-    append(root / "vanishing_post" / "maths.py", "\n# an edit to the package\n")
+def edit_package(name: str):
+    def edit(root: Path) -> None:
+        comment = "//" if name.endswith(".js") else "#"
+        append(root / "vanishing_post" / name, f"\n{comment} an edit to the package\n")
+
+    return edit
 
 
 EDITS = {
     "nothing": lambda root: None,
     "prose": edit_prose,
     "one figure's arguments": edit_one_figure,
-    "the package": edit_package,
+    "the maths module": edit_package("maths.py"),  # every figure module imports it
+    "the network module": edit_package("network.py"),  # the network section's only
+    "the controls' script": edit_package("maths.js"),  # page-wide, in no figure
+    "the rendering path": edit_package("embed.py"),  # every fragment, no twin
 }
+DRAWN = {  # which figures each edit draws again: (fragments, twins)
+    "nothing": ("none", "none"),
+    "prose": ("none", "none"),
+    "one figure's arguments": ("decay", "decay"),
+    "the maths module": ("all", "all"),
+    "the network module": ("network", "network"),
+    "the controls' script": ("none", "none"),
+    "the rendering path": ("all", "none"),
+}
+SHORTCODE = re.compile(r"\{\{% figure ([\w-]+)")
+
+
+def shortcodes(root: Path) -> list[str]:
+    """The figure named by each ``figure`` shortcode in the posts, one per figure on a page."""
+    return [n for p in sorted((root / "posts").iterdir()) for n in SHORTCODE.findall(p.read_text())]
 
 
 def figures_in_posts(root: Path) -> int:
-    return sum(p.read_text().count("{{% figure ") for p in (root / "posts").iterdir())
+    return len(shortcodes(root))
+
+
+def affected(root: Path, drawn: str) -> list[str]:
+    """The shortcodes whose figures an edit affects: "all", "none", "network" (the figures of
+    network_figures.py), or one figure's name (its shortcode in the edited post)."""
+    from vanishing_post.network_figures import FIGURES as NETWORK
+
+    if drawn in ("all", "none"):
+        return shortcodes(root) if drawn == "all" else []
+    if drawn == "network":
+        return [n for n in shortcodes(root) if n in NETWORK]
+    return [drawn]
+
+
+def with_twins(names: list[str]) -> list[str]:
+    from vanishing_post.registry import FIGURES
+
+    return [n for n in names if FIGURES[n].draw is not None]
 
 
 @pytest.fixture(scope="module")
@@ -118,16 +158,34 @@ def test_a_prose_edit_rebuilds_the_post_without_drawing_figures(rebuilds) -> Non
     assert NEW_PROSE in (root / "output" / POST / "index.html").read_text()
 
 
-@pytest.mark.parametrize(
-    "edit,drawn",
-    [("nothing", 0), ("prose", 0), ("one figure's arguments", 1), ("the package", "all")],
-)
-def test_an_edit_draws_exactly_the_figures_it_affects(rebuilds, edit: str, drawn) -> None:
+@pytest.mark.parametrize("edit", list(DRAWN))
+def test_an_edit_draws_exactly_the_figures_it_affects(rebuilds, edit: str) -> None:
     root, results = rebuilds
-    expected = figures_in_posts(root) if drawn == "all" else drawn
-    assert results[edit].drawn == expected, results[edit].log
+    assert results[edit].drawn == len(affected(root, DRAWN[edit][0])), results[edit].log
+
+
+@pytest.mark.parametrize("edit", list(DRAWN))
+def test_an_edit_redraws_exactly_the_twins_of_the_figures_it_affects(rebuilds, edit) -> None:
+    """One twin task (wide and phone together) per figure with a drawing, none for a table."""
+    root, results = rebuilds
+    twins = [t for t in results[edit].ran if t.startswith("vg_twins:output/figures/")]
+    assert len(twins) == len(with_twins(affected(root, DRAWN[edit][1]))), results[edit].log
+
+
+def test_the_network_module_redraws_twins_on_the_network_figures_places_only(rebuilds) -> None:
+    """The twins redrawn are those of the network figures' shortcodes, by their numbers (all
+    of them in the one post)."""
+    root, results = rebuilds
+    post = (root / POST_SOURCE).read_text()
+    numbers = [
+        i for i, n in enumerate(SHORTCODE.findall(post), 1) if n in affected(root, "network")
+    ]
+    slug = POST.split("/")[1]
+    expected = {f"vg_twins:output/figures/{slug}-{n}.png" for n in numbers}
+    twins = {t for t in results["the network module"].ran if t.startswith("vg_twins:")}
+    assert twins == expected, results["the network module"].log
 
 
 def test_an_edit_to_the_package_draws_with_the_plotting_libraries(rebuilds) -> None:
     _, results = rebuilds
-    assert {"hvplot", "holoviews"} <= results["the package"].imported
+    assert {"hvplot", "holoviews"} <= results["the maths module"].imported

@@ -1,10 +1,11 @@
 """A figure cache on disk, so a rebuild after a prose edit draws no figure again.
 
 An entry is a figure's HTML fragment, keyed on everything the fragment is made from: the
-package's own files (any edit to ``vanishing_post/`` recomputes every figure: its modules are
-shared by all of them), the versions of Python and the libraries that draw, and the figure's
-name, arguments and place on the page. A hit imports nothing but the standard library: no
-pandas, HoloViews, hvplot or panel.
+package's files that figure is made from (``sources.py``: its own module, what that imports,
+the rendering path; an edit to ``network.py`` redraws the network figures only, one to
+``embed.py`` every figure), the versions of Python and the libraries that draw, and the
+figure's name, arguments and place on the page. A hit imports nothing but the standard library:
+no numpy, pandas, HoloViews, hvplot or panel.
 """
 
 from __future__ import annotations
@@ -14,29 +15,20 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-PACKAGE = Path(__file__).resolve().parent
-SOURCE_SUFFIXES = (".py", ".js", ".html", ".css")
+from vanishing_post.sources import PACKAGE, Sources, package_files
+
 LIBRARIES = ("bokeh", "holoviews", "hvplot", "panel", "pandas", "numpy", "jinja2", "markupsafe")
 
 
-def package_files(package: Path = PACKAGE) -> list[Path]:
-    """The files figures are made from, in a stable order."""
-    return sorted(
-        p
-        for p in package.rglob("*")
-        if p.suffix in SOURCE_SUFFIXES and "__pycache__" not in p.parts and p.is_file()
-    )
-
-
-def sources_digest(package: Path = PACKAGE) -> str:
-    """One hash of every source file of the package, names included."""
+def sources_digest(package: Path = PACKAGE, files: Iterable[Path] | None = None) -> str:
+    """One hash of ``files`` (all the package's by default), their names included."""
     digest = hashlib.sha256()
-    for path in package_files(package):
+    for path in sorted(package_files(package) if files is None else files):
         digest.update(str(path.relative_to(package)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -59,24 +51,27 @@ class FigureCache:
     def __init__(self, folder: Path, package: Path = PACKAGE) -> None:
         self.folder = Path(folder)
         self.package = package
-        self._context: dict[str, Any] | None = None
+        self.sources = Sources(package)
+        self._versions: dict[str, str] | None = None
+        self._digests: dict[str, str] = {}
         self.hits = 0
         self.misses = 0
 
-    def context(self) -> dict[str, Any]:
-        """What every key shares: the package's sources and the libraries' versions."""
-        if self._context is None:
-            self._context = {
-                "sources": sources_digest(self.package),
-                "versions": library_versions(),
-            }
-        return self._context
+    def context(self, name: str) -> dict[str, Any]:
+        """What figure ``name`` is made from besides its arguments: the package's files it is
+        made from and the libraries' versions (each worked out once per cache)."""
+        if self._versions is None:
+            self._versions = library_versions()
+        if name not in self._digests:
+            files = self.sources.figure_files(name)
+            self._digests[name] = sources_digest(self.sources.root, files)
+        return {"sources": self._digests[name], "versions": self._versions}
 
     def key(self, name: str, raw: Mapping[str, Any], key: str, number: int | None) -> str:
-        """The entry's name: a hash of the shared context and this figure's own inputs."""
+        """The entry's name: a hash of what the figure is made from and its own inputs."""
         figure = {"name": name, "raw": {k: str(v) for k, v in raw.items()}}
         figure.update(key=key, number=number)
-        text = json.dumps({**self.context(), "figure": figure}, sort_keys=True)
+        text = json.dumps({**self.context(name), "figure": figure}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def mark(self, name: str, value: str) -> str:

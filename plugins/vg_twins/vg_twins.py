@@ -1,10 +1,11 @@
 """The static twin of every figure in every post, written into the site during ``nikola build``.
 
 Thin on purpose: find the ``figure`` shortcodes in each post's source, and yield one task per
-figure that has a drawing; ``vanishing_post.twins`` draws it. Generating the tasks reads sources
-and the registry only (no pandas, HoloViews or matplotlib), so a build with nothing to redraw
-imports none of them. ``render_posts`` depends on these tasks: on a fresh clone the twins exist
-before any page that shows them.
+figure that has a drawing; ``vanishing_post.twins`` draws it, and draws it again only when a file
+its drawing is made from changes (``vanishing_post.sources.twin_files``). Generating the tasks
+reads sources and the registry only (no pandas, HoloViews or matplotlib), so a build with
+nothing to redraw imports none of them. ``render_posts`` depends on these tasks: on a fresh
+clone the twins exist before any page that shows them.
 """
 
 from __future__ import annotations
@@ -19,11 +20,6 @@ from nikola.plugin_categories import Task
 from nikola.shortcodes import ParsingError, _split_shortcodes
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "vanishing_post"
-
-
-def _package_files() -> list[str]:
-    return sorted(str(p) for p in PACKAGE.rglob("*.py"))
 
 
 def figure_shortcodes(text: str) -> list[tuple[int, str, dict[str, str]]]:
@@ -68,6 +64,7 @@ class FigureTwins(Task):
     def gen_tasks(self):
         from vanishing_post.params import FigureError
         from vanishing_post.registry import FIGURES
+        from vanishing_post.sources import Sources
         from vanishing_post.twins import SITE_FORMAT, site_paths
 
         config = self.site.config
@@ -76,7 +73,7 @@ class FigureTwins(Task):
         if not config.get("VG_FIGURES", True):  # the bare site (`make bench`): no figures
             return
         fmt = SITE_FORMAT
-        deps = _package_files()
+        sources = Sources()
         for post in self.site.timeline:
             for lang in config["TRANSLATIONS"]:
                 source = post.translated_source_path(lang)
@@ -100,7 +97,7 @@ class FigureTwins(Task):
                     yield {
                         "basename": self.name,
                         "name": wide,
-                        "file_dep": deps,
+                        "file_dep": sorted(str(p) for p in sources.twin_files(name)),
                         "targets": [wide, narrow],
                         "actions": [(_write, (name, values, fmt, wide, narrow))],
                         "uptodate": [config_changed(repr((name, sorted(values.items()), fmt)))],

@@ -1,0 +1,265 @@
+"""Which package files a figure is made from (vanishing_post/sources.py): read from the sources,
+checked against what really runs and what is really read when the figure is drawn."""
+
+from __future__ import annotations
+
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from vanishing_post.registry import FIGURES
+from vanishing_post.sources import PACKAGE, Sources, figure_files, package_files, twin_files
+
+# A small package laid out like ours: two figure modules joined by a registry, the rendering
+# path (embed, twins) looking figures up in it.
+FAKE = {
+    "__init__.py": "",
+    "params.py": "class FigureSpec:\n    pass\n",
+    "maths.py": "ONE = 1\n",
+    "frames.py": "from pkg import maths\n",
+    "curves.py": (
+        "from pkg.params import FigureSpec\n"
+        "import pkg.frames\n"
+        "def build(v):\n    from pkg import shading\n    return shading\n"
+        "FIGURES = {'curve': FigureSpec('curve', build)}\n"
+    ),
+    "shading.py": "from .colours import RED\n",
+    "colours.py": "RED = 'red'\n",
+    "bars.py": (
+        "from pkg import params\nfrom pkg.counts import COUNT\n"
+        "FIGURES = {'bar': params.FigureSpec(name='bar', build=None)}\n"
+    ),
+    "counts.py": "COUNT = 3\n",
+    "registry.py": "from pkg.curves import FIGURES as A\nfrom pkg.bars import FIGURES as B\n",
+    "embed.py": (
+        "from pkg.registry import FIGURES\nfrom pkg import params\n"
+        "def page_js():\n    return open('controls.js').read()\n"
+        "TEMPLATE = 'figure.html'\n"
+    ),
+    "twins.py": "from pkg.registry import FIGURES\n",
+    "cli.py": "from pkg.registry import FIGURES\nHELP = 'unused.html'\n",
+    "controls.js": "const x = 1;\n",
+    "templates/figure.html": "{% include 'caption.html' %}\n",
+    "templates/caption.html": "<figcaption></figcaption>\n",
+    "templates/unused.html": "<p></p>\n",
+}
+SHARED = {"__init__.py", "params.py", "embed.py", "twins.py", "registry.py"}
+TEMPLATES = {"templates/figure.html", "templates/caption.html"}
+
+
+def fake(tmp_path: Path, **changes: str) -> Path:
+    """The fake package in ``tmp_path/pkg``, with ``changes`` (path with "/" as "__") applied."""
+    root = tmp_path / "pkg"
+    files = {**FAKE, **{k.replace("__", "/"): v for k, v in changes.items()}}
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def names(root: Path, files: frozenset[Path]) -> set[str]:
+    return {p.relative_to(root.resolve()).as_posix() for p in files}
+
+
+@pytest.mark.parametrize(
+    "figure,made_from",
+    [
+        # its module, what that imports (at the top, inside a function, relatively, as
+        # `import pkg.x`), the rendering path and the templates it names: not the other figure's
+        ("curve", {"curves.py", "frames.py", "maths.py", "shading.py", "colours.py"}),
+        ("bar", {"bars.py", "counts.py"}),
+    ],
+)
+def test_a_figure_is_made_from_its_module_its_imports_and_the_rendering_path(
+    tmp_path: Path, figure: str, made_from: set[str]
+) -> None:
+    root = fake(tmp_path)
+    assert names(root, figure_files(figure, root)) == made_from | SHARED | TEMPLATES
+
+
+def test_a_twin_is_made_from_its_module_and_twins_not_the_page_fragment_path(
+    tmp_path: Path,
+) -> None:
+    root = fake(tmp_path)
+    expected = {"bars.py", "counts.py", "__init__.py", "params.py", "twins.py", "registry.py"}
+    assert names(root, twin_files("bar", root)) == expected
+
+
+def test_a_figure_module_that_reads_the_registry_depends_on_every_figure(tmp_path: Path) -> None:
+    bars = FAKE["bars.py"] + "def build(v):\n    from pkg.registry import FIGURES\n"
+    root = fake(tmp_path, **{"bars.py": bars})
+    assert {"curves.py", "shading.py"} <= names(root, figure_files("bar", root))
+    assert "counts.py" not in names(root, figure_files("curve", root))
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [
+        "nope",  # no FigureSpec names it: the shortcode reports it, the cache keys it on all
+        "curve",  # a module names its figure by a computed name: it may be any figure
+    ],
+)
+def test_in_doubt_a_figure_is_made_from_more(tmp_path: Path, figure: str) -> None:
+    computed = "from pkg.params import FigureSpec\nNAME = 'curve'\nX = FigureSpec(NAME)\n"
+    root = fake(tmp_path, **{"dots.py": computed})
+    found = names(root, figure_files(figure, root))
+    assert "dots.py" in found
+    if figure == "nope":
+        assert found == names(root, frozenset(package_files(root)))
+
+
+def test_scripts_and_unnamed_templates_are_in_no_figure(tmp_path: Path) -> None:
+    root = fake(tmp_path)
+    for figure in ("curve", "bar"):
+        found = names(root, figure_files(figure, root))
+        assert not found & {"controls.js", "templates/unused.html", "cli.py"}
+
+
+def test_sources_are_read_once_for_many_questions(tmp_path: Path) -> None:
+    root = fake(tmp_path)
+    sources = Sources(root)
+    first = sources.figure_files("curve")
+    (root / "colours.py").unlink()
+    assert sources.figure_files("curve") == first
+    assert "colours.py" not in names(root, Sources(root).figure_files("curve"))
+
+
+# The real package: every registered figure, checked against Python's own view of it.
+
+
+def package_module(value: object) -> types.ModuleType | None:
+    """The package module ``value`` is, or was defined in."""
+    module = value if isinstance(value, types.ModuleType) else None
+    if module is None:
+        module = sys.modules.get(getattr(value, "__module__", None) or "")
+    name = getattr(module, "__name__", "")
+    return module if name.split(".")[0] == PACKAGE.name else None
+
+
+def imported_closure(modules: list[types.ModuleType]) -> set[Path]:
+    """The files of ``modules`` and of every package module or function their globals hold,
+    transitively (the registry's figures dicts hold no module: lookups stay leaves)."""
+    seen: set[Path] = set()
+    todo = list(modules)
+    while todo:
+        module = todo.pop()
+        path = Path(module.__file__).resolve()
+        if path in seen:
+            continue
+        seen.add(path)
+        todo.extend(m for v in vars(module).values() if (m := package_module(v)) is not None)
+    return seen
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_a_figure_is_made_from_its_functions_modules_and_all_they_import(name: str) -> None:
+    spec = FIGURES[name]
+    functions = [spec.build, spec.check, spec.draw, spec.describe]
+    modules = [m for f in functions if f is not None and (m := package_module(f)) is not None]
+    assert modules, f"{name}: its functions are in no package module"
+    assert imported_closure(modules) <= figure_files(name)
+    drawing = [package_module(spec.draw)] if spec.draw is not None else []
+    assert imported_closure(drawing) <= twin_files(name)
+
+
+USED: list[set[Path]] = []  # while a figure is drawn: the package files it runs or opens
+
+
+def _opened(event: str, args: tuple) -> None:
+    """An audit hook (it cannot be removed): records only while a drawing is watched."""
+    if USED and event == "open" and isinstance(args[0], str | Path):
+        if str(args[0]).startswith(str(PACKAGE)):
+            USED[-1].add(Path(args[0]).resolve())
+
+
+def _called(frame: types.FrameType, event: str, arg: object) -> None:
+    if event == "call" and frame.f_code.co_filename.startswith(str(PACKAGE)):
+        USED[-1].add(Path(frame.f_code.co_filename).resolve())
+
+
+def watched(make) -> set[Path]:
+    """The package files whose code runs, or which are opened, while ``make()`` runs."""
+    if _opened not in HOOKS:
+        sys.addaudithook(_opened)
+        HOOKS.append(_opened)
+    USED.append(set())
+    sys.setprofile(_called)
+    try:
+        make()
+    finally:
+        sys.setprofile(None)
+    return USED.pop()
+
+
+HOOKS: list = []
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_drawing_a_figure_runs_and_reads_only_files_it_is_made_from(name: str) -> None:
+    """What really happens, whatever the imports say."""
+    from vanishing_post import embed, twins
+
+    embed.environment().cache.clear()  # Jinja keeps the templates it read for another figure
+    html: list[str] = []
+    fragment = watched(lambda: html.append(embed.figure_html(name, None, key="made-from")))
+    assert fragment and fragment <= figure_files(name), fragment - figure_files(name)
+    assert not [line for line in script_lines() if line in html[0]]
+    if FIGURES[name].draw is not None:
+        twin = watched(lambda: twins.twin_bytes(name, {}, "png"))
+        assert twin and twin <= twin_files(name), twin - twin_files(name)
+
+
+def script_lines() -> set[str]:
+    """The package's scripts' longer lines of code: what a fragment inlining one would hold."""
+    return {
+        line.strip()
+        for path in PACKAGE.glob("*.js")
+        for line in path.read_text().splitlines()
+        if len(line.strip()) >= 40 and not line.strip().startswith("//")
+    }
+
+
+def test_every_script_goes_into_the_page_wide_script() -> None:
+    """Why no figure is made from a .js file: each goes, whole, into vg-controls.js (and no
+    fragment holds one, checked with each figure above)."""
+    from vanishing_post.embed import page_js
+
+    scripts = sorted(PACKAGE.glob("*.js"))
+    assert scripts and script_lines()
+    assert [p.name for p in scripts if p.read_text() not in page_js()] == []
+
+
+@pytest.mark.parametrize(
+    "edited,redrawn",
+    [
+        ("network.py", "network figures"),
+        ("network_figures.py", "network figures"),
+        ("maths.py", "all"),
+        ("figures.py", "all"),
+        ("embed.py", "all"),
+        ("params.py", "all"),
+        ("twins.py", "all"),
+        ("templates/figure.html", "all"),
+        ("registry.py", "all"),
+        ("quantities.py", "none"),
+        ("cli.py", "none"),
+        ("maths.js", "none"),
+        ("urlstate.js", "none"),
+    ],
+)
+def test_an_edit_to_a_package_file_redraws_the_figures_made_from_it(
+    edited: str, redrawn: str
+) -> None:
+    from vanishing_post.network_figures import FIGURES as NETWORK
+
+    expected = {"all": set(FIGURES), "none": set(), "network figures": set(NETWORK)}[redrawn]
+    path = (PACKAGE / edited).resolve()
+    assert path.is_file()
+    assert {n for n in FIGURES if path in figure_files(n)} == expected
+
+
+def test_no_twin_is_redrawn_for_an_edit_to_the_page_fragment_path() -> None:
+    embed = (PACKAGE / "embed.py").resolve()
+    assert not any(embed in twin_files(n) for n in FIGURES)

@@ -1,0 +1,190 @@
+"""Which of the package's files each figure is made from, so an edit redraws only the figures
+it touches (the figure cache's keys, the twins' tasks).
+
+Found by reading the sources with ``ast``, never by importing them: the figure cache asks on
+every hit, and a hit imports nothing but the standard library. A figure is made from:
+
+- the modules whose ``FigureSpec(...)`` call names it: they define its ``build``, ``draw`` and
+  ``describe``, or import them;
+- the rendering path: ``embed.py`` and ``twins.py`` for its page fragment (``figure_html``, and
+  ``site_paths`` for its twin's address), ``twins.py`` for its static twin;
+- every package module those import, at the top or inside a function, transitively, and the
+  package's ``__init__.py`` (it runs on every import);
+- ``registry.py`` itself, but not what it imports when the rendering path imports it: embed and
+  twins look up only the figure being made, whose module is already counted. A figure's own
+  module that imports the registry is followed into every figure's module;
+- a template or stylesheet (``.html``, ``.css``) when its file name appears in a file of the
+  set (a template naming another, as ``{% include %}`` does, counts too);
+- no ``.js`` file: every one goes into the page-wide ``vg-controls.js`` (``embed.page_js``,
+  rewritten by ``plugins/vg_bokehjs`` when one changes), never into a fragment or a twin.
+
+When in doubt, more: a figure no ``FigureSpec`` names by a literal (an unknown name) is made from
+every file, and a module calling ``FigureSpec`` with a computed name counts for every figure.
+Imports by computed name (``importlib``) are not seen.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+SOURCE_SUFFIXES = (".py", ".js", ".html", ".css")
+REGISTRY = "registry"
+# What every fragment and every twin is rendered by: module names, in the package.
+FRAGMENT_PATH = ("embed", "twins")
+TWIN_PATH = ("twins",)
+# Modules that look one figure up in the registry, using no other figure's spec.
+LOOKUPS = frozenset(FRAGMENT_PATH + TWIN_PATH)
+PAGE_WIDE = ".js"  # scripts of vg-controls.js, in no fragment
+
+
+def package_files(package: Path = PACKAGE) -> list[Path]:
+    """The files figures can be made from, in a stable order."""
+    return sorted(
+        p
+        for p in package.rglob("*")
+        if p.suffix in SOURCE_SUFFIXES and "__pycache__" not in p.parts and p.is_file()
+    )
+
+
+def figure_files(name: str, package: Path = PACKAGE) -> frozenset[Path]:
+    """The files figure ``name``'s page fragment is made from."""
+    return Sources(package).figure_files(name)
+
+
+def twin_files(name: str, package: Path = PACKAGE) -> frozenset[Path]:
+    """The files figure ``name``'s static twin (its ``draw``, by matplotlib) is made from."""
+    return Sources(package).twin_files(name)
+
+
+class Sources:
+    """The package's modules, what each imports and which figures each names: read once, on
+    the first question, so that many figures' questions cost one reading."""
+
+    def __init__(self, package: Path = PACKAGE) -> None:
+        self.root = Path(package).resolve()
+        self._read = False
+        self._answers: dict[tuple[str, tuple[str, ...]], frozenset[Path]] = {}
+
+    def figure_files(self, name: str) -> frozenset[Path]:
+        """The files figure ``name``'s page fragment is made from."""
+        return self._made_from(name, FRAGMENT_PATH)
+
+    def twin_files(self, name: str) -> frozenset[Path]:
+        """The files figure ``name``'s static twin is made from."""
+        return self._made_from(name, TWIN_PATH)
+
+    def _load(self) -> None:
+        root = self.root
+        self.files = package_files(root)
+        self.modules = {_module(root, p): p for p in self.files if p.suffix == ".py"}
+        self.imports: dict[str, set[str]] = {}
+        self.names: dict[str, set[str]] = {}  # figure name -> modules naming it
+        self.anyname: set[str] = set()  # modules with a FigureSpec of a computed name
+        for module, path in self.modules.items():
+            tree = ast.parse(path.read_bytes(), str(path))
+            self.imports[module] = set(self._imported(module, tree))
+            for named in _spec_names(tree):
+                if named is None:
+                    self.anyname.add(module)
+                else:
+                    self.names.setdefault(named, set()).add(module)
+        self._read = True
+
+    def _made_from(self, name: str, path: tuple[str, ...]) -> frozenset[Path]:
+        if (name, path) not in self._answers:
+            if not self._read:
+                self._load()
+            if name in self.names:
+                roots = self.names[name] | self.anyname | set(path) | {"__init__"}
+                found = {self.modules[m] for m in self._closure(roots)}
+                self._answers[name, path] = frozenset(found | self._named_by(found))
+            else:
+                self._answers[name, path] = frozenset(self.files)
+        return self._answers[name, path]
+
+    def _closure(self, roots: set[str]) -> set[str]:
+        """``roots`` and every module they import; the registry's imports are followed only
+        when a module other than the lookups imports it."""
+        seen: set[str] = set()
+        todo = [m for m in roots if m in self.modules]
+        while todo:
+            module = todo.pop()
+            if module in seen:
+                continue
+            seen.add(module)
+            for target in self.imports[module]:
+                if target == REGISTRY and module in LOOKUPS:
+                    continue
+                todo.append(target)
+        leaves = {REGISTRY} if seen & LOOKUPS and REGISTRY in self.modules else set()
+        return seen | leaves
+
+    def _named_by(self, found: set[Path]) -> set[Path]:
+        """The templates and stylesheets whose names appear in ``found``, and in those."""
+        others = [p for p in self.files if p.suffix not in (".py", PAGE_WIDE)]
+        named: set[Path] = set()
+        texts = [p.read_text(encoding="utf-8") for p in found]
+        while texts:
+            text = texts.pop()
+            for other in others:
+                if other not in named and other.name in text:
+                    named.add(other)
+                    texts.append(other.read_text(encoding="utf-8"))
+        return named
+
+    def _imported(self, module: str, tree: ast.AST) -> Iterable[str]:
+        """The package modules ``module`` imports, wherever in it the import is."""
+        package = self.root.name
+        here = module.split(".")[:-1] if module != "__init__" else []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    yield from self._known(alias.name, package)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    parts = here[: len(here) - node.level + 1]
+                    base = ".".join([package, *parts, *([node.module] if node.module else [])])
+                else:
+                    base = node.module or ""
+                yield from self._known(base, package)
+                for alias in node.names:
+                    yield from self._known(f"{base}.{alias.name}", package)
+
+    def _known(self, dotted: str, package: str) -> Iterable[str]:
+        """The package's module for a dotted name, with the packages it runs on the way."""
+        parts = dotted.split(".")
+        if parts[0] != package:
+            return
+        yield "__init__"
+        for end in range(2, len(parts) + 1):
+            inner = ".".join(parts[1:end])
+            for candidate in (inner, f"{inner}.__init__"):
+                if candidate in self.modules:
+                    yield candidate
+
+
+def _module(root: Path, path: Path) -> str:
+    """``figures`` for ``root/figures.py``, ``a.b`` for ``root/a/b.py``."""
+    return ".".join(path.relative_to(root).with_suffix("").parts)
+
+
+def _spec_names(tree: ast.AST) -> Iterable[str | None]:
+    """The figure name of each ``FigureSpec(...)`` call: None when it is not a literal."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if called != "FigureSpec":
+            continue
+        given = node.args[0] if node.args else None
+        for keyword in node.keywords:
+            if keyword.arg == "name":
+                given = keyword.value
+        if isinstance(given, ast.Constant) and isinstance(given.value, str):
+            yield given.value
+        else:
+            yield None
