@@ -49,23 +49,32 @@ def page_js() -> str:
     )
 
 
-def _controls(model: Any) -> dict[str, Any]:
+def _parts(model: Any) -> list[Any]:
+    """Every model ``model`` holds, found once: each ``select`` walks the whole graph again."""
+    return list(model.references())
+
+
+def _of(parts: list[Any], kind: Any) -> list[Any]:
+    return [part for part in parts if isinstance(part, kind)]
+
+
+def _controls(parts: list[Any]) -> dict[str, Any]:
     from bokeh.models import Widget
 
-    # select() gives a set: sort, so the page's bytes do not depend on memory addresses
-    return {w.name: w for w in sorted(model.select({"type": Widget}), key=_name) if w.name}
+    # references() gives a set: sort, so the page's bytes do not depend on memory addresses
+    return {w.name: w for w in sorted(_of(parts, Widget), key=_name) if w.name}
 
 
 def _name(model: Any) -> str:
     return model.name or ""
 
 
-def _remember_settings(model: Any, key: str) -> Any:
+def _remember_settings(model: Any, parts: list[Any], key: str) -> Any:
     """Keep the controls' values in the page address, and restore them from it on load."""
     from bokeh.document import Document
     from bokeh.models import CustomJS, RadioButtonGroup
 
-    controls = _controls(model)
+    controls = _controls(parts)
     doc = Document()
     doc.add_root(model)
     if controls:
@@ -92,17 +101,17 @@ TOUCH_AREA_CSS = (
 )
 
 
-def _touchable(model: Any) -> None:
+def _touchable(parts: list[Any]) -> None:
     """Sliders a finger can catch on a phone."""
     from bokeh.models import InlineStyleSheet, Slider
 
-    sliders = sorted(model.select({"type": Slider}), key=_name)
+    sliders = sorted(_of(parts, Slider), key=_name)
     touch = InlineStyleSheet(css=TOUCH_AREA_CSS)  # one sheet the figure's sliders share
     for slider in sliders:
         slider.stylesheets = [*slider.stylesheets, touch]
 
 
-def _lean(model: Any) -> None:
+def _lean(parts: list[Any]) -> None:
     """Leave out of the page what no reader can reach, so the figure weighs less.
 
     Without a selection tool nothing is ever selected: BokehJS's own ("auto") selection and
@@ -114,9 +123,9 @@ def _lean(model: Any) -> None:
     from bokeh.models import GlyphRenderer, Grid, InspectTool, Legend, Plot, TapTool
     from bokeh.models.tools import SelectTool
 
-    selectable = any(True for _ in model.select({"type": (SelectTool, TapTool)}))
-    mutable = any(legend.click_policy == "mute" for legend in model.select({"type": Legend}))
-    for renderer in model.select({"type": GlyphRenderer}):
+    selectable = bool(_of(parts, (SelectTool, TapTool)))
+    mutable = any(legend.click_policy == "mute" for legend in _of(parts, Legend))
+    for renderer in _of(parts, GlyphRenderer):
         if not selectable:
             renderer.selection_glyph = renderer.nonselection_glyph = "auto"
         if not mutable:
@@ -124,11 +133,11 @@ def _lean(model: Any) -> None:
             callbacks = dict(renderer.js_property_callbacks)
             if callbacks.pop("change:muted", None) is not None:
                 renderer.js_property_callbacks = callbacks
-    for plot in model.select({"type": Plot}):
+    for plot in _of(parts, Plot):
         if plot.toolbar_location is None:
             plot.toolbar.tools = [t for t in plot.toolbar.tools if isinstance(t, InspectTool)]
         plot.center = [r for r in plot.center if not (isinstance(r, Grid) and _blank(r))]
-    for part in model.references():
+    for part in parts:
         if part.tags:
             part.tags = []
 
@@ -150,10 +159,10 @@ TABLE_CSS = (
 )
 
 
-def _page_styled_tables(model: Any) -> None:
+def _page_styled_tables(parts: list[Any]) -> None:
     from bokeh.models import Div, InlineStyleSheet
 
-    for div in sorted(model.select({"type": Div}), key=_name):
+    for div in sorted(_of(parts, Div), key=_name):
         if "<table" in div.text:
             div.stylesheets = [*div.stylesheets, InlineStyleSheet(css=TABLE_CSS)]
 
@@ -168,10 +177,11 @@ def components(model: Any, key: str) -> tuple[str, str]:
 
     if not KEY.fullmatch(key):
         raise ValueError(f"figure key {key!r} must be lower-case letters, digits and hyphens")
-    _touchable(model)
-    _page_styled_tables(model)
-    _lean(model)
-    _remember_settings(model, key)
+    parts = _parts(model)
+    _touchable(parts)
+    _page_styled_tables(parts)
+    _lean(parts)
+    _remember_settings(model, parts, key)
     script, div = bokeh_components(model)
     renames: dict[str, str] = {}
     for found in MODEL_ID.findall(script) + UUID.findall(script + div):
@@ -250,9 +260,10 @@ def _figure_context(
     values = spec.values(raw)
     caption = spec.caption(raw)
     model = spec.build(values)
-    static = _static_table(model) if spec.draw is None else None
+    parts = _parts(model)
+    static = _static_table(parts) if spec.draw is None else None
     alt = spec.describe(values) if spec.describe else spec.title
-    reserve = _reserve(model)
+    reserve = _reserve(parts)
     script, div = components(model, key)
     return dict(
         key=key,
@@ -271,11 +282,11 @@ def _figure_context(
     )
 
 
-def _static_table(model: Any) -> str | None:
+def _static_table(parts: list[Any]) -> str | None:
     """A table figure's HTML (the text of its Div): its own static twin."""
     from bokeh.models import Div
 
-    texts = [d.text for d in model.select({"type": Div})]
+    texts = [d.text for d in _of(parts, Div)]
     return "".join(sorted(texts)) if texts else None
 
 
@@ -284,20 +295,20 @@ def _static_table(model: Any) -> str | None:
 SLIDER_PX, RADIO_PX, GAP_PX = 37, 31, 10
 
 
-def _reserve(model: Any) -> tuple[int, float, float]:
+def _reserve(parts: list[Any]) -> tuple[int, float, float]:
     """The box the live figure will take, so its static twin holds the place without a jump:
     the controls' height in pixels, then the plots' height as a percentage of their width on
     a wide column and on a phone (where panels beside each other stack)."""
     from bokeh.models import GridPlot, HBox, Plot, RadioButtonGroup
 
-    controls = list(_controls(model).values())
+    controls = list(_controls(parts).values())
     px = sum(RADIO_PX if isinstance(w, RadioButtonGroup) else SLIDER_PX for w in controls)
     px += GAP_PX * len(controls)
-    rows = list(model.select({"type": HBox}))
+    rows = _of(parts, HBox)
     if rows:
         ratios = [100 * c["child"].height / c["child"].width for c in rows[0].children]
         return px, round(max(ratios) / len(ratios), 3), round(sum(ratios), 3)
-    grids = list(model.select({"type": GridPlot}))
+    grids = _of(parts, GridPlot)
     if grids:  # a grid keeps its shape on a phone
         cells = grids[0].children
         first = cells[0][0]
@@ -305,7 +316,7 @@ def _reserve(model: Any) -> tuple[int, float, float]:
         cols_n = max(col for _, _, col in cells) + 1
         ratio = round(100 * rows_n * first.height / (cols_n * first.width), 3)
         return px, ratio, ratio
-    visible = [p for p in model.select({"type": Plot}) if p.visible and p.width]
+    visible = [p for p in _of(parts, Plot) if p.visible and p.width]
     ratio = round(sum(100 * p.height / p.width for p in visible), 3)
     return px, ratio, ratio
 

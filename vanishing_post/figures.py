@@ -58,21 +58,24 @@ def controls_js() -> str:
 
 def _render(element: Any) -> Any:
     """A HoloViews element as a Bokeh model, sized to fill the column at a fixed aspect."""
+    from bokeh.models import Plot
+
     hv = _holoviews()
     model = hv.render(element, backend="bokeh")
-    for fig in _plots(model):
+    parts = list(model.references())  # found once: each select() walks the whole graph
+    for fig in _of(parts, Plot):
         fig.output_backend = "canvas"  # no WebGL: exact lines, no bokeh-gl.js
         fig.toolbar.active_drag = None  # page scrolling on phones stays the reader's
         fig.toolbar.active_scroll = None
         fig.toolbar.logo = None
-    _plain_columns(model)
+    _plain_columns(parts)
     return model
 
 
 SANITISED = "_hyphen_minus_"  # how HoloViews spells "-" in the copies of columns it adds
 
 
-def _plain_columns(model: Any) -> None:
+def _plain_columns(parts: list[Any]) -> None:
     """Drop HoloViews' sanitised copies of hyphenated columns ("X_hyphen_minus_Tangent").
 
     Only hover tooltips read them; once the sliders rewrite "X-Tangent" they would show stale
@@ -80,20 +83,18 @@ def _plain_columns(model: Any) -> None:
     """
     from bokeh.models import ColumnDataSource, HoverTool
 
-    for source in model.select({"type": ColumnDataSource}):
+    for source in _of(parts, ColumnDataSource):
         for name in [n for n in source.data if SANITISED in n]:
             del source.data[name]
-    for hover in model.select({"type": HoverTool}):
+    for hover in _of(parts, HoverTool):
         if isinstance(hover.tooltips, list):
             hover.tooltips = [
                 (label, field.replace(SANITISED, "-")) for label, field in hover.tooltips
             ]
 
 
-def _plots(model: Any) -> list[Any]:
-    from bokeh.models import Plot
-
-    return [m for m in model.select({"type": Plot})]
+def _of(parts: list[Any], kind: type) -> list[Any]:
+    return [part for part in parts if isinstance(part, kind)]
 
 
 def _sized(fig: Any, width: int = WIDTH, height: int = HEIGHT) -> Any:
