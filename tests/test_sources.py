@@ -31,7 +31,8 @@ FAKE = {
         "from pkg import params\nfrom pkg.counts import COUNT\n"
         "FIGURES = {'bar': params.FigureSpec(name='bar', build=None)}\n"
     ),
-    "counts.py": "COUNT = 3\n",
+    "counts.py": "COUNT = len(open('counts.csv').read())\n",
+    "data/counts.csv": "3\n",
     "registry.py": "from pkg.curves import FIGURES as A\nfrom pkg.bars import FIGURES as B\n",
     "embed.py": (
         "from pkg.registry import FIGURES\nfrom pkg import params\n"
@@ -69,7 +70,7 @@ def names(root: Path, files: frozenset[Path]) -> set[str]:
         # its module, what that imports (at the top, inside a function, relatively, as
         # `import pkg.x`), the rendering path and the templates it names: not the other figure's
         ("curve", {"curves.py", "frames.py", "maths.py", "shading.py", "colours.py"}),
-        ("bar", {"bars.py", "counts.py"}),
+        ("bar", {"bars.py", "counts.py", "data/counts.csv"}),  # a data file it names
     ],
 )
 def test_a_figure_is_made_from_its_module_its_imports_and_the_rendering_path(
@@ -83,7 +84,8 @@ def test_a_twin_is_made_from_its_module_and_twins_not_the_page_fragment_path(
     tmp_path: Path,
 ) -> None:
     root = fake(tmp_path)
-    expected = {"bars.py", "counts.py", "__init__.py", "params.py", "twins.py", "registry.py"}
+    expected = {"bars.py", "counts.py", "data/counts.csv", "__init__.py", "params.py"}
+    expected |= {"twins.py", "registry.py"}
     assert names(root, twin_files("bar", root)) == expected
 
 
@@ -115,6 +117,11 @@ def test_scripts_and_unnamed_templates_are_in_no_figure(tmp_path: Path) -> None:
     for figure in ("curve", "bar"):
         found = names(root, figure_files(figure, root))
         assert not found & {"controls.js", "templates/unused.html", "cli.py"}
+
+
+def test_compiled_and_hidden_files_are_no_package_files(tmp_path: Path) -> None:
+    root = fake(tmp_path, **{"__pycache__/curves.cpython-311.pyc": "", ".curves.py.swp": ""})
+    assert names(root, frozenset(package_files(root))) == set(FAKE)
 
 
 def test_sources_are_read_once_for_many_questions(tmp_path: Path) -> None:

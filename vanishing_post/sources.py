@@ -13,7 +13,7 @@ every hit, and a hit imports nothing but the standard library. A figure is made 
 - ``registry.py`` itself, but not what it imports when the rendering path imports it: embed and
   twins look up only the figure being made, whose module is already counted. A figure's own
   module that imports the registry is followed into every figure's module;
-- a template or stylesheet (``.html``, ``.css``) when its file name appears in a file of the
+- any other file (a template, a stylesheet, data) when its file name appears in a file of the
   set (a template naming another, as ``{% include %}`` does, counts too);
 - no ``.js`` file: every one goes into the page-wide ``vg-controls.js`` (``embed.page_js``,
   rewritten by ``plugins/vg_bokehjs`` when one changes), never into a fragment or a twin.
@@ -30,7 +30,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
-SOURCE_SUFFIXES = (".py", ".js", ".html", ".css")
 REGISTRY = "registry"
 # What every fragment and every twin is rendered by: module names, in the package.
 FRAGMENT_PATH = ("embed", "twins")
@@ -41,12 +40,14 @@ PAGE_WIDE = ".js"  # scripts of vg-controls.js, in no fragment
 
 
 def package_files(package: Path = PACKAGE) -> list[Path]:
-    """The files figures can be made from, in a stable order."""
-    return sorted(
-        p
-        for p in package.rglob("*")
-        if p.suffix in SOURCE_SUFFIXES and "__pycache__" not in p.parts and p.is_file()
-    )
+    """The files figures can be made from, in a stable order: all but compiled Python and
+    hidden files (an editor's swap files)."""
+    return sorted(p for p in package.rglob("*") if p.is_file() and _kept(p.relative_to(package)))
+
+
+def _kept(path: Path) -> bool:
+    hidden = any(part.startswith(".") or part == "__pycache__" for part in path.parts)
+    return not hidden and path.suffix != ".pyc"
 
 
 def figure_files(name: str, package: Path = PACKAGE) -> frozenset[Path]:
@@ -123,16 +124,16 @@ class Sources:
         return seen | leaves
 
     def _named_by(self, found: set[Path]) -> set[Path]:
-        """The templates and stylesheets whose names appear in ``found``, and in those."""
+        """The other files whose names appear in ``found``, and in those (bytes: data too)."""
         others = [p for p in self.files if p.suffix not in (".py", PAGE_WIDE)]
         named: set[Path] = set()
-        texts = [p.read_text(encoding="utf-8") for p in found]
+        texts = [p.read_bytes() for p in found]
         while texts:
             text = texts.pop()
             for other in others:
-                if other not in named and other.name in text:
+                if other not in named and other.name.encode() in text:
                     named.add(other)
-                    texts.append(other.read_text(encoding="utf-8"))
+                    texts.append(other.read_bytes())
         return named
 
     def _imported(self, module: str, tree: ast.AST) -> Iterable[str]:
