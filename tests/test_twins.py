@@ -8,7 +8,13 @@ import pytest
 from PIL import Image
 
 from vanishing_post.params import FigureError
-from vanishing_post.twins import _power_of_ten, twin_bytes, twin_pair, write_twins
+from vanishing_post.twins import (
+    TwinDrawer,
+    _power_of_ten,
+    twin_bytes,
+    twin_pair,
+    write_twins,
+)
 
 PLOTTED = ["sigmoid-tangent", "side-by-side", "compression", "decay"]
 BLUE = (0x46, 0x87, 0xB7)
@@ -140,3 +146,31 @@ def test_the_phone_twin_sets_a_legend_under_the_plot_not_over_the_lines():
     [legend] = figure.legends
     assert [t.get_text() for t in legend.get_texts()] == ["sigmoid", "gradient"]
     plt.close(figure)
+
+
+def test_the_drawer_writes_what_write_twins_would_while_the_caller_goes_on(tmp_path):
+    drawer = TwinDrawer()
+    assert not drawer.busy
+    wide, narrow = tmp_path / "post-1.png", tmp_path / "post-1-narrow.png"
+    drawer.submit("decay", {"steps": 4}, "png", wide, narrow)
+    assert drawer.busy
+    drawer.finish()
+    assert not drawer.busy
+    assert (wide.read_bytes(), narrow.read_bytes()) == twin_pair("decay", {"steps": 4}, "png")
+
+
+def test_the_drawer_names_each_twin_it_could_not_draw_and_writes_none_of_them(tmp_path):
+    drawer = TwinDrawer()
+    drawer.submit("decay", {"steps": "many"}, "png", tmp_path / "a.png", tmp_path / "a-n.png")
+    drawer.submit("decay", {}, "png", tmp_path / "b.png", tmp_path / "b-n.png")
+    with pytest.raises(RuntimeError) as caught:
+        drawer.finish()
+    assert "figure 'decay' (a.png)" in str(caught.value) and "steps" in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b-n.png", "b.png"]
+    assert not drawer.busy
+
+
+def test_a_drawer_given_nothing_has_nothing_to_wait_for():
+    drawer = TwinDrawer()
+    drawer.finish()
+    assert not drawer.busy

@@ -268,3 +268,73 @@ def write_twins(name: str, values: Mapping[str, Any], fmt: str, wide: Path, narr
         partial = path.with_name(path.name + ".part")
         partial.write_bytes(data)
         partial.replace(path)
+
+
+class TwinDrawer:
+    """Twins drawn in a second process while the build renders pages in the first.
+
+    The plotting libraries are imported once, here, before the process forks, so both
+    processes have them for the cost of one import; the twins then take the other core
+    instead of adding their time to the build's. ``submit`` returns at once; ``finish``
+    waits for every twin and raises, naming each, if any could not be drawn.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: Any = None
+        self._process: Any = None
+
+    @property
+    def busy(self) -> bool:
+        """Whether twins were submitted that ``finish`` has not waited for yet."""
+        return self._process is not None
+
+    def submit(
+        self, name: str, values: Mapping[str, Any], fmt: str, wide: Path, narrow: Path
+    ) -> None:
+        """Draw ``write_twins(name, values, fmt, wide, narrow)`` in the drawing process."""
+        if self._process is None:
+            self._start()
+        self._jobs.send((name, dict(values), fmt, Path(wide), Path(narrow)))
+
+    def finish(self) -> None:
+        """Wait for every submitted twin; RuntimeError listing the ones that failed."""
+        if self._process is None:
+            return
+        jobs, process = self._jobs, self._process
+        self._jobs = self._process = None
+        try:
+            jobs.send(None)
+            failed = jobs.recv()
+        except (EOFError, OSError):
+            failed = [f"the drawing process stopped (exit code {process.exitcode})"]
+        process.join()
+        jobs.close()
+        if failed:
+            raise RuntimeError("static twins not drawn: " + "; ".join(failed))
+
+    def _start(self) -> None:
+        import multiprocessing
+
+        from vanishing_post.figures import _holoviews
+
+        _holoviews()  # imported before the fork: both processes have it for one import
+        context = multiprocessing.get_context("fork")
+        self._jobs, theirs = context.Pipe()
+        self._process = context.Process(target=_draw_jobs, args=(theirs,), daemon=True)
+        self._process.start()
+        theirs.close()
+
+
+def _draw_jobs(jobs: Any) -> None:
+    """The drawing process: write each twin pair received, then report the failures."""
+    failed = []
+    while (job := jobs.recv()) is not None:
+        name, values, fmt, wide, narrow = job
+        try:
+            write_twins(name, values, fmt, wide, narrow)
+        except Exception as error:  # reported by finish(), in the build's own process
+            failed.append(f"figure '{name}' ({wide.name}): {type(error).__name__}: {error}")
+    jobs.send(failed)
+
+
+DRAWER = TwinDrawer()  # the build's one drawing process (plugins/vg_twins)

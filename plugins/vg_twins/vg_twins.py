@@ -43,9 +43,10 @@ def _key(slug: str) -> str:
 
 
 def _write(name: str, values: dict, fmt: str, wide: str, narrow: str) -> None:
-    from vanishing_post.twins import write_twins
+    """Hand the twins to the drawing process; vg_twins_wait waits for them at the end."""
+    from vanishing_post.twins import DRAWER
 
-    write_twins(name, values, fmt, Path(wide), Path(narrow))
+    DRAWER.submit(name, values, fmt, Path(wide), Path(narrow))
 
 
 class FigureTwins(Task):

@@ -1,0 +1,49 @@
+"""The end of the twins: wait for the process drawing them beside the build (vg_twins).
+
+A late task, so pages are rendered while twins are drawn. It runs only in a build that
+handed twins over; a twin that could not be drawn fails the build, naming the figure.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from nikola.plugin_categories import LateTask
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _finish() -> None:
+    from vanishing_post.twins import DRAWER
+
+    DRAWER.finish()
+
+
+def _nothing_to_wait_for() -> bool:
+    from vanishing_post.twins import DRAWER
+
+    return not DRAWER.busy
+
+
+class WaitForTwins(LateTask):
+    """``vg_twins_wait:all``: done once every twin handed to the drawing process is written."""
+
+    name = "vg_twins_wait"
+
+    def set_site(self, site):
+        super().set_site(site)
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        return None
+
+    def gen_tasks(self):
+        yield {
+            "basename": self.name,
+            "name": "all",
+            "actions": [_finish],
+            # after the twins were handed over and the pages rendered meanwhile; doit asks
+            # whether there is anything to wait for only once these have run
+            "task_dep": ["vg_twins", "render_posts", "render_pages"],
+            "uptodate": [_nothing_to_wait_for],
+        }
