@@ -4,7 +4,8 @@ Each number is a median of several runs on this machine, and each verdict a rati
 floor measured in the same run, never an absolute time: the cold build against a bare build of
 the same site with its figures turned off (VG_FIGURES=off) plus `import hvplot.pandas`; the no-op
 rebuild against the bare site's (build ratios are of CPU seconds, steadier than wall-clock on a
-shared machine; both are shown); the post's bytes against BokehJS's own. The table is printed
+shared machine; the cold build is also judged by wall clock, what the author waits for, since
+its twins are drawn on a second core); the post's bytes against BokehJS's own. The table is printed
 and written to bench/results.md.
 """
 
@@ -251,6 +252,15 @@ def run(runs: int, noop_runs: int, loads: int) -> list[Row]:
                 TARGETS["cold"],
             )
         )
+        rows.append(  # what the author waits for: the twins take the second core
+            Row(
+                f"cold build, wall clock (median of {runs})",
+                f"{t['cold']:.2f} s",
+                f"floor {floor:.2f} s",
+                t["cold"] / floor,
+                TARGETS["cold"],
+            )
+        )
         rows.append(
             Row(
                 f"no-op rebuild (median of {noop_runs})",
@@ -377,7 +387,9 @@ def main(argv: list[str] | None = None, write: Callable[[str], object] = print) 
         f"One run of `make bench` on {platform.node() or 'this machine'} "
         f"({os.cpu_count()} cores), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
         "Times are medians; verdicts are ratios against floors measured in the same run, "
-        "of CPU seconds (the machine is shared: wall-clock times move with other work). "
+        "of CPU seconds (the machine is shared: wall-clock times move with other work), "
+        "and for the cold build also of wall-clock seconds, what the author waits for (its "
+        "static twins are drawn in a second process, on the second core). "
         "Page weight is what Chromium loads for the post, served uncompressed; gzipped sizes "
         "are each response gzipped at level 6.\n\n" + table(rows) + "\n"
     )
