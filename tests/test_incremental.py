@@ -65,6 +65,7 @@ EDITS = {
     "the network module": edit_package("network.py"),  # the network section's only
     "the controls' script": edit_package("maths.js"),  # page-wide, in no figure
     "the rendering path": edit_package("embed.py"),  # every fragment, no twin
+    "the twins' drawing": edit_package("twins.py"),  # every twin, no fragment
 }
 DRAWN = {  # which figures each edit draws again: (fragments, twins)
     "nothing": ("none", "none"),
@@ -74,6 +75,7 @@ DRAWN = {  # which figures each edit draws again: (fragments, twins)
     "the network module": ("network", "network"),
     "the controls' script": ("none", "none"),
     "the rendering path": ("all", "none"),
+    "the twins' drawing": ("none", "all"),
 }
 SHORTCODE = re.compile(r"\{\{% figure ([\w-]+)")
 

@@ -40,13 +40,14 @@ FAKE = {
         "TEMPLATE = 'figure.html'\n"
     ),
     "twins.py": "from pkg.registry import FIGURES\n",
+    "site_paths.py": "FOLDER = 'figures'\n",
     "cli.py": "from pkg.registry import FIGURES\nHELP = 'unused.html'\n",
     "controls.js": "const x = 1;\n",
     "templates/figure.html": "{% include 'caption.html' %}\n",
     "templates/caption.html": "<figcaption></figcaption>\n",
     "templates/unused.html": "<p></p>\n",
 }
-SHARED = {"__init__.py", "params.py", "embed.py", "twins.py", "registry.py"}
+SHARED = {"__init__.py", "params.py", "embed.py", "site_paths.py", "registry.py"}
 TEMPLATES = {"templates/figure.html", "templates/caption.html"}
 
 
@@ -247,7 +248,8 @@ def test_every_script_goes_into_the_page_wide_script() -> None:
         ("figures.py", "all"),
         ("embed.py", "all"),
         ("params.py", "all"),
-        ("twins.py", "all"),
+        ("twins.py", "none"),  # how twins are drawn: no fragment
+        ("site_paths.py", "all"),  # where they are: every fragment names its twins
         ("templates/figure.html", "all"),
         ("registry.py", "all"),
         ("quantities.py", "none"),
@@ -265,6 +267,12 @@ def test_an_edit_to_a_package_file_redraws_the_figures_made_from_it(
     path = (PACKAGE / edited).resolve()
     assert path.is_file()
     assert {n for n in FIGURES if path in figure_files(n)} == expected
+
+
+def test_no_fragment_is_redrawn_for_an_edit_to_how_twins_are_drawn() -> None:
+    twins = (PACKAGE / "twins.py").resolve()
+    assert not any(twins in figure_files(n) for n in FIGURES)
+    assert all(twins in twin_files(n) for n in FIGURES if FIGURES[n].draw is not None)
 
 
 def test_no_twin_is_redrawn_for_an_edit_to_the_page_fragment_path() -> None:

@@ -6,8 +6,8 @@ every hit, and a hit imports nothing but the standard library. A figure is made 
 
 - the modules whose ``FigureSpec(...)`` call names it: they define its ``build``, ``draw`` and
   ``describe``, or import them;
-- the rendering path: ``embed.py`` and ``twins.py`` for its page fragment (``figure_html``, and
-  ``site_paths`` for its twin's address), ``twins.py`` for its static twin;
+- the rendering path: ``embed.py`` and ``site_paths.py`` for its page fragment (``figure_html``,
+  and its twins' addresses), ``twins.py`` for its static twin;
 - every package module those import, at the top or inside a function, transitively, and the
   package's ``__init__.py`` (it runs on every import);
 - ``registry.py`` itself, but not what it imports when the rendering path imports it: embed and
@@ -32,7 +32,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 REGISTRY = "registry"
 # What every fragment and every twin is rendered by: module names, in the package.
-FRAGMENT_PATH = ("embed", "twins")
+FRAGMENT_PATH = ("embed", "site_paths")
 TWIN_PATH = ("twins",)
 # Modules that look one figure up in the registry, using no other figure's spec.
 LOOKUPS = frozenset(FRAGMENT_PATH + TWIN_PATH)

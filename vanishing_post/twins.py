@@ -16,19 +16,6 @@ from vanishing_post.params import FigureError, lookup
 from vanishing_post.registry import FIGURES
 
 FORMATS = ("png", "svg")
-# Where a built site keeps its twins: <output>/figures/<post slug>-<n>.png. PNG, not SVG: feed
-# readers and link previews (og:image) show PNG everywhere. Here rather than in conf.py because
-# every page that shows a figure depends on it, and the package's files are already each page's
-# dependencies (a conf.py value would need a dependency of its own, re-rendering every post once).
-SITE_FOLDER = "figures"
-SITE_FORMAT = "png"
-
-
-def site_paths(key: str) -> tuple[str, str]:
-    """Where a built site keeps the twins of the figure ``key``: (wide, phone), from its root."""
-    return f"{SITE_FOLDER}/{key}.{SITE_FORMAT}", f"{SITE_FOLDER}/{key}-narrow.{SITE_FORMAT}"
-
-
 PNG_COLOURS = 64  # enough for background, text, grid and each series with its edges
 PNG_LEVEL = 8  # zlib: 2% larger files than 9 in less than half the time
 DPI = 200  # twice the plot's CSS size (100 dpi): sharp on high-density screens and in print

@@ -57,7 +57,7 @@ class FigureShortcode(ShortcodePlugin):
 
         def draw() -> str:
             from vanishing_post.embed import figure_html
-            from vanishing_post.twins import site_paths
+            from vanishing_post.site_paths import site_paths
 
             wide, narrow = site_paths(key)  # written by the vg_twins task
             return figure_html(

@@ -65,8 +65,8 @@ class FigureTwins(Task):
     def gen_tasks(self):
         from vanishing_post.params import FigureError
         from vanishing_post.registry import FIGURES
+        from vanishing_post.site_paths import SITE_FORMAT, site_paths
         from vanishing_post.sources import Sources
-        from vanishing_post.twins import SITE_FORMAT, site_paths
 
         config = self.site.config
         self.site.scan_posts()  # the timeline is empty until some task asks for it

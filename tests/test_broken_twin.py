@@ -1,0 +1,74 @@
+"""A figure whose static twin cannot be drawn, in a real `nikola build`: the page renders while
+the twins are drawn beside it, then the build fails naming the twin, and writes no half of it.
+
+The copy of the site gets one extra figure whose live plot works and whose drawing raises,
+added by a file in the copy (its registry), and one post that places it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.sites import Build, build, copy_site
+
+BROKEN_TWIN = """
+
+def _a_div(values):
+    from bokeh.models import Div
+
+    return Div(text="a live figure without a drawing that works")
+
+
+def _divide_by_zero(values):
+    raise ZeroDivisionError("the twin divides by zero")
+
+
+FIGURES["broken-twin"] = FigureSpec(
+    "broken-twin", "A figure whose twin raises", (), _a_div, draw=_divide_by_zero
+)
+"""
+POST = """<!--
+.. title: A post with a broken twin
+.. slug: broken-twin
+.. date: 2026-11-21 09:00:00 UTC
+.. template: figures.tmpl
+-->
+
+Some prose.
+
+{{% figure broken-twin %}}
+
+{{% figure decay %}}
+"""
+
+
+@pytest.fixture(scope="module")
+def broken_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    root = copy_site(tmp_path_factory.mktemp("broken-twin"))
+    registry = root / "vanishing_post" / "registry.py"
+    registry.write_text(registry.read_text() + BROKEN_TWIN)
+    for post in (root / "posts").iterdir():
+        post.unlink()
+    (root / "posts" / "broken-twin.md").write_text(POST)
+    return build(root)
+
+
+def test_a_twin_that_cannot_be_drawn_fails_the_build(broken_build: Build) -> None:
+    assert broken_build.returncode != 0, broken_build.log
+
+
+def test_the_failure_names_the_figure_and_its_twin(broken_build: Build) -> None:
+    assert (
+        "static twins not drawn: figure 'broken-twin' (broken-twin-1.png): "
+        "ZeroDivisionError: the twin divides by zero"
+    ) in broken_build.log
+
+
+def test_no_half_of_the_broken_twin_is_written_and_the_others_are(broken_build: Build) -> None:
+    figures = Path(broken_build.output, "figures")
+    assert sorted(p.name for p in figures.iterdir()) == [
+        "broken-twin-2-narrow.png",
+        "broken-twin-2.png",
+    ]

@@ -1,0 +1,20 @@
+"""Where a built site keeps each figure's static twins.
+
+A module of its own because both ends need it: the page fragment names the twins' addresses
+(plugins/vg_figures), and the twins' tasks write there (plugins/vg_twins). Kept apart from
+``twins.py``, an edit to how twins are drawn redraws no page fragment.
+"""
+
+from __future__ import annotations
+
+# <output>/figures/<post slug>-<n>.png. PNG, not SVG: feed readers and link previews (og:image)
+# show PNG everywhere. Here rather than in conf.py because every page that shows a figure
+# depends on it, and the package's files are already each page's dependencies (a conf.py value
+# would need a dependency of its own, re-rendering every post once).
+SITE_FOLDER = "figures"
+SITE_FORMAT = "png"
+
+
+def site_paths(key: str) -> tuple[str, str]:
+    """Where a built site keeps the twins of the figure ``key``: (wide, phone), from its root."""
+    return f"{SITE_FOLDER}/{key}.{SITE_FORMAT}", f"{SITE_FOLDER}/{key}-narrow.{SITE_FORMAT}"
