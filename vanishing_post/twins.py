@@ -263,11 +263,13 @@ class TwinDrawer:
     The plotting libraries are imported once, here, before the process forks, so both
     processes have them for the cost of one import; the twins then take the other core
     instead of adding their time to the build's. ``submit`` returns at once; ``finish``
-    waits for every twin and raises, naming each, if any could not be drawn.
+    draws what the second process has not started yet (sharing the rest of the work), waits
+    for it, and raises, naming each, if any twin could not be drawn.
     """
 
     def __init__(self) -> None:
         self._jobs: Any = None
+        self._report: Any = None
         self._process: Any = None
 
     @property
@@ -281,21 +283,25 @@ class TwinDrawer:
         """Draw ``write_twins(name, values, fmt, wide, narrow)`` in the drawing process."""
         if self._process is None:
             self._start()
-        self._jobs.send((name, dict(values), fmt, Path(wide), Path(narrow)))
+        self._jobs.put((name, dict(values), fmt, Path(wide), Path(narrow)))
 
     def finish(self) -> None:
         """Wait for every submitted twin; RuntimeError listing the ones that failed."""
         if self._process is None:
             return
-        jobs, process = self._jobs, self._process
-        self._jobs = self._process = None
+        jobs, report, process = self._jobs, self._report, self._process
+        self._jobs = self._report = self._process = None
+        # One stop for each of the two processes, behind the jobs: each draws jobs until it
+        # takes a stop, so every job is drawn once, by whichever process was free.
+        jobs.put(None)
+        jobs.put(None)
+        failed = _draw_jobs(jobs)
         try:
-            jobs.send(None)
-            failed = jobs.recv()
+            failed += report.recv()
         except (EOFError, OSError):
-            failed = [f"the drawing process stopped (exit code {process.exitcode})"]
+            failed.append(f"the drawing process stopped (exit code {process.exitcode})")
         process.join()
-        jobs.close()
+        report.close()
         if failed:
             raise RuntimeError("static twins not drawn: " + "; ".join(failed))
 
@@ -306,22 +312,28 @@ class TwinDrawer:
 
         _holoviews()  # imported before the fork: both processes have it for one import
         context = multiprocessing.get_context("fork")
-        self._jobs, theirs = context.Pipe()
-        self._process = context.Process(target=_draw_jobs, args=(theirs,), daemon=True)
+        self._jobs = context.SimpleQueue()
+        self._report, theirs = context.Pipe()
+        self._process = context.Process(target=_drawing, args=(self._jobs, theirs), daemon=True)
         self._process.start()
         theirs.close()
 
 
-def _draw_jobs(jobs: Any) -> None:
-    """The drawing process: write each twin pair received, then report the failures."""
+def _drawing(jobs: Any, report: Any) -> None:
+    """The drawing process: draw jobs until a stop, then report the failures."""
+    report.send(_draw_jobs(jobs))
+
+
+def _draw_jobs(jobs: Any) -> list[str]:
+    """Write each twin pair taken from ``jobs`` until a stop (None); the failures, named."""
     failed = []
-    while (job := jobs.recv()) is not None:
+    while (job := jobs.get()) is not None:
         name, values, fmt, wide, narrow = job
         try:
             write_twins(name, values, fmt, wide, narrow)
         except Exception as error:  # reported by finish(), in the build's own process
             failed.append(f"figure '{name}' ({wide.name}): {type(error).__name__}: {error}")
-    jobs.send(failed)
+    return failed
 
 
 DRAWER = TwinDrawer()  # the build's one drawing process (plugins/vg_twins)
