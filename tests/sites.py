@@ -64,3 +64,15 @@ def build(root: Path) -> Build:
     """``nikola build --strict`` in ``root``, the way an author runs it."""
     done = nikola(root, "build", "--strict")
     return Build(root, done.returncode, done.stdout + done.stderr)
+
+
+def build_with_figure(root: Path, registry_code: str, post_name: str, post: str) -> Build:
+    """A copy of the site in ``root`` whose registry gains ``registry_code`` (an extra figure)
+    and whose only post is ``post``, built: nothing of Nikola replaced."""
+    copy_site(root)
+    registry = root / "vanishing_post" / "registry.py"
+    registry.write_text(registry.read_text() + registry_code)
+    for old in (root / "posts").iterdir():
+        old.unlink()
+    (root / "posts" / post_name).write_text(post)
+    return build(root)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sites import Build, build, copy_site
+from tests.sites import Build, build_with_figure
 
 BROKEN_FIGURE = """
 
@@ -35,13 +35,9 @@ Some prose.
 
 @pytest.fixture(scope="module")
 def broken_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    root = copy_site(tmp_path_factory.mktemp("broken"))
-    registry = root / "vanishing_post" / "registry.py"
-    registry.write_text(registry.read_text() + BROKEN_FIGURE)
-    for post in (root / "posts").iterdir():
-        post.unlink()
-    (root / "posts" / "broken-figure.md").write_text(POST)
-    return build(root)
+    return build_with_figure(
+        tmp_path_factory.mktemp("broken"), BROKEN_FIGURE, "broken-figure.md", POST
+    )
 
 
 def test_a_figure_that_raises_fails_the_build(broken_build: Build) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sites import Build, build, copy_site
+from tests.sites import Build, build_with_figure
 
 BROKEN_TWIN = """
 
@@ -46,13 +46,9 @@ Some prose.
 
 @pytest.fixture(scope="module")
 def broken_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    root = copy_site(tmp_path_factory.mktemp("broken-twin"))
-    registry = root / "vanishing_post" / "registry.py"
-    registry.write_text(registry.read_text() + BROKEN_TWIN)
-    for post in (root / "posts").iterdir():
-        post.unlink()
-    (root / "posts" / "broken-twin.md").write_text(POST)
-    return build(root)
+    return build_with_figure(
+        tmp_path_factory.mktemp("broken-twin"), BROKEN_TWIN, "broken-twin.md", POST
+    )
 
 
 def test_a_twin_that_cannot_be_drawn_fails_the_build(broken_build: Build) -> None:
