@@ -174,3 +174,10 @@ def test_a_drawer_given_nothing_has_nothing_to_wait_for():
     drawer = TwinDrawer()
     drawer.finish()
     assert not drawer.busy
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_one_twin_asked_for_is_the_one_of_the_pair(fmt):
+    wide, narrow = twin_pair("compression", {}, fmt)
+    assert twin_bytes("compression", {}, fmt) == wide
+    assert twin_bytes("compression", {}, fmt, narrow=True) == narrow

@@ -32,7 +32,8 @@ def twin_bytes(name: str, values: Mapping[str, Any], fmt: str, *, narrow: bool =
     FigureError when the name, a value or ``fmt`` is wrong, or the figure is a table (its
     static form is the HTML table itself).
     """
-    return twin_pair(name, values, fmt)[narrow]
+    wide, phone = _twins(name, values, fmt, wide=not narrow, phone=narrow)
+    return phone if narrow else wide
 
 
 def twin_pair(name: str, values: Mapping[str, Any], fmt: str) -> tuple[bytes, bytes]:
@@ -41,6 +42,13 @@ def twin_pair(name: str, values: Mapping[str, Any], fmt: str) -> tuple[bytes, by
     Making the plot is most of a twin's cost, so the phone's copy resizes the wide one's
     matplotlib figures instead of plotting again. FigureError as ``twin_bytes``.
     """
+    return _twins(name, values, fmt, wide=True, phone=True)
+
+
+def _twins(
+    name: str, values: Mapping[str, Any], fmt: str, *, wide: bool, phone: bool
+) -> tuple[bytes, bytes]:
+    """The wide and the phone twin, each drawn only if asked for (else empty bytes)."""
     spec = lookup(FIGURES, name)
     if fmt not in FORMATS:
         raise FigureError(
@@ -53,18 +61,24 @@ def twin_pair(name: str, values: Mapping[str, Any], fmt: str) -> tuple[bytes, by
         )
     drawing = spec.draw(spec.values(values))
     if fmt == "svg":  # vector: one drawing, its layout HoloViews' own
-        return _svg(drawing), _svg(_for_phones(drawing))
+        return (
+            _svg(drawing) if wide else b"",
+            _svg(_for_phones(drawing)) if phone else b"",
+        )
     panels, columns = _panels(drawing)
     figures = [_figure(panel) for panel in panels]
+    drawn = [b"", b""]
     try:
-        wide = _palette(_grid([_pixels(f) for f in figures], columns))
-        for figure in figures:
-            figure.set_size_inches(PHONE_INCHES)
-            _legend_below(figure)
-        narrow = _palette(_grid([_pixels(f) for f in figures], 1))
+        if wide:
+            drawn[0] = _palette(_grid([_pixels(f) for f in figures], columns))
+        if phone:
+            for figure in figures:
+                figure.set_size_inches(PHONE_INCHES)
+                _legend_below(figure)
+            drawn[1] = _palette(_grid([_pixels(f) for f in figures], 1))
     finally:
         _close(figures)
-    return wide, narrow
+    return drawn[0], drawn[1]
 
 
 # A phone's twin: 3.6 inches wide is 360 CSS pixels at the twin's 100 pixels an inch, about a
@@ -128,8 +142,9 @@ def _close(figures: list[Any]) -> None:
         plt.close(figure)
 
 
+# Cropped to the drawing, this much around it: no blank margins, the page, not the image,
+# reserves the figure's box.
 PAD_INCHES = 0.05
-# bbox "tight": no blank margins; the page, not the image, reserves the figure's box
 _SAVE = dict(dpi=DPI, pad_inches=PAD_INCHES, facecolor="white")
 
 
