@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from vanishing_post.figures import model_parts, of_type
 from vanishing_post.params import lookup
 from vanishing_post.registry import FIGURES
 from vanishing_post.tables import environment
@@ -49,20 +50,11 @@ def page_js() -> str:
     )
 
 
-def _parts(model: Any) -> list[Any]:
-    """Every model ``model`` holds, found once: each ``select`` walks the whole graph again."""
-    return list(model.references())
-
-
-def _of(parts: list[Any], kind: Any) -> list[Any]:
-    return [part for part in parts if isinstance(part, kind)]
-
-
 def _controls(parts: list[Any]) -> dict[str, Any]:
     from bokeh.models import Widget
 
     # references() gives a set: sort, so the page's bytes do not depend on memory addresses
-    return {w.name: w for w in sorted(_of(parts, Widget), key=_name) if w.name}
+    return {w.name: w for w in sorted(of_type(parts, Widget), key=_name) if w.name}
 
 
 def _name(model: Any) -> str:
@@ -105,7 +97,7 @@ def _touchable(parts: list[Any]) -> None:
     """Sliders a finger can catch on a phone."""
     from bokeh.models import InlineStyleSheet, Slider
 
-    sliders = sorted(_of(parts, Slider), key=_name)
+    sliders = sorted(of_type(parts, Slider), key=_name)
     touch = InlineStyleSheet(css=TOUCH_AREA_CSS)  # one sheet the figure's sliders share
     for slider in sliders:
         slider.stylesheets = [*slider.stylesheets, touch]
@@ -123,9 +115,9 @@ def _lean(parts: list[Any]) -> None:
     from bokeh.models import GlyphRenderer, Grid, InspectTool, Legend, Plot, TapTool
     from bokeh.models.tools import SelectTool
 
-    selectable = bool(_of(parts, (SelectTool, TapTool)))
-    mutable = any(legend.click_policy == "mute" for legend in _of(parts, Legend))
-    for renderer in _of(parts, GlyphRenderer):
+    selectable = bool(of_type(parts, (SelectTool, TapTool)))
+    mutable = any(legend.click_policy == "mute" for legend in of_type(parts, Legend))
+    for renderer in of_type(parts, GlyphRenderer):
         if not selectable:
             renderer.selection_glyph = renderer.nonselection_glyph = "auto"
         if not mutable:
@@ -133,7 +125,7 @@ def _lean(parts: list[Any]) -> None:
             callbacks = dict(renderer.js_property_callbacks)
             if callbacks.pop("change:muted", None) is not None:
                 renderer.js_property_callbacks = callbacks
-    for plot in _of(parts, Plot):
+    for plot in of_type(parts, Plot):
         if plot.toolbar_location is None:
             plot.toolbar.tools = [t for t in plot.toolbar.tools if isinstance(t, InspectTool)]
         plot.center = [r for r in plot.center if not (isinstance(r, Grid) and _blank(r))]
@@ -162,7 +154,7 @@ TABLE_CSS = (
 def _page_styled_tables(parts: list[Any]) -> None:
     from bokeh.models import Div, InlineStyleSheet
 
-    for div in sorted(_of(parts, Div), key=_name):
+    for div in sorted(of_type(parts, Div), key=_name):
         if "<table" in div.text:
             div.stylesheets = [*div.stylesheets, InlineStyleSheet(css=TABLE_CSS)]
 
@@ -177,7 +169,7 @@ def components(model: Any, key: str) -> tuple[str, str]:
 
     if not KEY.fullmatch(key):
         raise ValueError(f"figure key {key!r} must be lower-case letters, digits and hyphens")
-    parts = _parts(model)
+    parts = model_parts(model)
     _touchable(parts)
     _page_styled_tables(parts)
     _lean(parts)
@@ -260,7 +252,7 @@ def _figure_context(
     values = spec.values(raw)
     caption = spec.caption(raw)
     model = spec.build(values)
-    parts = _parts(model)
+    parts = model_parts(model)
     static = _static_table(parts) if spec.draw is None else None
     alt = spec.describe(values) if spec.describe else spec.title
     reserve = _reserve(parts)
@@ -286,7 +278,7 @@ def _static_table(parts: list[Any]) -> str | None:
     """A table figure's HTML (the text of its Div): its own static twin."""
     from bokeh.models import Div
 
-    texts = [d.text for d in _of(parts, Div)]
+    texts = [d.text for d in of_type(parts, Div)]
     return "".join(sorted(texts)) if texts else None
 
 
@@ -304,11 +296,11 @@ def _reserve(parts: list[Any]) -> tuple[int, float, float]:
     controls = list(_controls(parts).values())
     px = sum(RADIO_PX if isinstance(w, RadioButtonGroup) else SLIDER_PX for w in controls)
     px += GAP_PX * len(controls)
-    rows = _of(parts, HBox)
+    rows = of_type(parts, HBox)
     if rows:
         ratios = [100 * c["child"].height / c["child"].width for c in rows[0].children]
         return px, round(max(ratios) / len(ratios), 3), round(sum(ratios), 3)
-    grids = _of(parts, GridPlot)
+    grids = of_type(parts, GridPlot)
     if grids:  # a grid keeps its shape on a phone
         cells = grids[0].children
         first = cells[0][0]
@@ -316,7 +308,7 @@ def _reserve(parts: list[Any]) -> tuple[int, float, float]:
         cols_n = max(col for _, _, col in cells) + 1
         ratio = round(100 * rows_n * first.height / (cols_n * first.width), 3)
         return px, ratio, ratio
-    visible = [p for p in _of(parts, Plot) if p.visible and p.width]
+    visible = [p for p in of_type(parts, Plot) if p.visible and p.width]
     ratio = round(sum(100 * p.height / p.width for p in visible), 3)
     return px, ratio, ratio
 

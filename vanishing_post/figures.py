@@ -62,8 +62,8 @@ def _render(element: Any) -> Any:
 
     hv = _holoviews()
     model = hv.render(element, backend="bokeh")
-    parts = list(model.references())  # found once: each select() walks the whole graph
-    for fig in _of(parts, Plot):
+    parts = model_parts(model)
+    for fig in of_type(parts, Plot):
         fig.output_backend = "canvas"  # no WebGL: exact lines, no bokeh-gl.js
         fig.toolbar.active_drag = None  # page scrolling on phones stays the reader's
         fig.toolbar.active_scroll = None
@@ -83,17 +83,24 @@ def _plain_columns(parts: list[Any]) -> None:
     """
     from bokeh.models import ColumnDataSource, HoverTool
 
-    for source in _of(parts, ColumnDataSource):
+    for source in of_type(parts, ColumnDataSource):
         for name in [n for n in source.data if SANITISED in n]:
             del source.data[name]
-    for hover in _of(parts, HoverTool):
+    for hover in of_type(parts, HoverTool):
         if isinstance(hover.tooltips, list):
             hover.tooltips = [
                 (label, field.replace(SANITISED, "-")) for label, field in hover.tooltips
             ]
 
 
-def _of(parts: list[Any], kind: type) -> list[Any]:
+def model_parts(model: Any) -> list[Any]:
+    """Every Bokeh model ``model`` holds, found once: each ``select()`` walks the whole graph
+    again, and a figure is looked through several times on its way to the page."""
+    return list(model.references())
+
+
+def of_type(parts: list[Any], kind: Any) -> list[Any]:
+    """The models among ``parts`` that are ``kind`` (a class or a tuple of classes)."""
     return [part for part in parts if isinstance(part, kind)]
 
 
