@@ -1,4 +1,5 @@
-"""Static twins: the figure's HoloViews object drawn by matplotlib, as PNG or SVG bytes."""
+"""Static twins: what a figure's Bokeh model shows (``sketch``), drawn by matplotlib as PNG or
+SVG bytes."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from PIL import Image
 
 from vanishing_post.params import FigureError
 from vanishing_post.twins import (
+    PHONE_INCHES,
     TwinDrawer,
     _power_of_ten,
+    sketch,
     twin_bytes,
     twin_pair,
     write_twins,
@@ -133,19 +136,101 @@ def test_png_twin_keeps_few_colours_so_the_page_stays_light(name):
 
 
 def test_the_phone_twin_sets_a_legend_under_the_plot_not_over_the_lines():
-    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     from vanishing_post.twins import _legend_below
 
-    figure, axes = plt.subplots()
+    figure = Figure(figsize=PHONE_INCHES)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
     axes.plot([0, 1], [0, 1], label="sigmoid")
     axes.plot([0, 1], [1, 0], label="gradient")
+    axes.set_xlabel("x")
     axes.legend()
     _legend_below(figure)
-    assert axes.get_legend() is None
-    [legend] = figure.legends
+    figure.draw_without_rendering()
+    legend = axes.get_legend()
     assert [t.get_text() for t in legend.get_texts()] == ["sigmoid", "gradient"]
-    plt.close(figure)
+    under = axes.get_tightbbox()  # with the legend: the whole drawing
+    plot = axes.get_window_extent()
+    label = axes.xaxis.label.get_window_extent()
+    assert legend.get_window_extent().y1 <= label.y0 < plot.y0 and under.y0 < label.y0
+
+
+def _built(name: str, raw: dict | None = None):
+    from vanishing_post.registry import FIGURES
+
+    spec = FIGURES[name]
+    return spec.build(spec.values(raw or {}))
+
+
+def _data(model, kind):
+    """(x, y, colour) of every visible ``kind`` glyph in ``model``, read off its Bokeh models."""
+    from bokeh.models import GlyphRenderer, Plot
+
+    found = []
+    for plot in model.select({"type": Plot}):
+        for r in plot.renderers:
+            if isinstance(r, GlyphRenderer) and r.visible and isinstance(r.glyph, kind):
+                data = r.data_source.data
+                colour = r.glyph.line_color if kind.__name__ == "Line" else r.glyph.fill_color
+                found.append((list(data[r.glyph.x]), list(data[r.glyph.y]), colour))
+    return sorted(found, key=repr)
+
+
+@pytest.mark.parametrize("name", PLOTTED + ["activations", "layer-gradients", "skip-connections"])
+def test_the_sketch_holds_every_visible_line_and_marker_of_the_bokeh_model(name):
+    from bokeh.models import Line, Scatter
+
+    model = _built(name)
+    drawn = sketch(model)
+    lines = sorted(
+        ((s.x, s.y, s.colour) for p in drawn.panels for s in p.series if not s.marker), key=repr
+    )
+    dots = sorted(
+        ((s.x, s.y, s.colour) for p in drawn.panels for s in p.series if s.marker), key=repr
+    )
+    assert lines == _data(model, Line) and dots == _data(model, Scatter)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "titles", "columns"),
+    [
+        ("side-by-side", {}, ["x", "sigmoid(x)", "gradient"], 3),
+        ("activations", {}, ["Activations", "Gradients", "Best case over n layers"], 3),
+        ("compression", {}, ["One axis: x, sigmoid and gradient"], 1),
+    ],
+)
+def test_the_sketch_keeps_the_panels_in_reading_order(name, raw, titles, columns):
+    drawn = sketch(_built(name, raw))
+    assert [p.title for p in drawn.panels] == titles and drawn.columns == columns
+
+
+@pytest.mark.parametrize(("scale", "log"), [("linear", False), ("log", True)])
+def test_the_decay_sketch_shows_only_the_chosen_scale(scale, log):
+    [panel] = sketch(_built("decay", {"scale": scale})).panels
+    assert panel.ylog is log and len(panel.series) == 2  # the line and its dots, once
+    assert panel.ylabel == "product" and panel.whole_x
+
+
+def test_the_sketch_keeps_legend_labels_dashes_and_fixed_limits():
+    [panel] = sketch(_built("compression", {"y_low": "-2", "y_high": "3"})).panels
+    assert [s.label for s in panel.series] == ["x", "sigmoid", "gradient"]
+    assert panel.legend == "upper left" and panel.ylim == (-2.0, 3.0)
+    [panel] = sketch(_built("layer-gradients")).panels
+    dashed = {s.label: s.dash for s in panel.series}
+    assert dashed["ReLU"] == () and dashed["Leaky ReLU"] == (6.0, 6.0)
+    assert panel.ylog and panel.legend == "lower right"
+
+
+def test_a_glyph_the_twin_cannot_draw_is_named():
+    from bokeh.plotting import figure
+
+    plot = figure(width=300, height=200)
+    plot.vbar(x=[1, 2], top=[3, 4], width=0.5)
+    with pytest.raises(TypeError, match="not VBar"):
+        sketch(plot)
 
 
 def test_the_drawer_writes_what_write_twins_would_while_the_caller_goes_on(tmp_path):

@@ -27,14 +27,12 @@ HERE = Path(__file__).parent
 
 @functools.cache
 def _holoviews() -> Any:
-    """HoloViews with hvplot's pandas accessor, imported on first use (it takes seconds).
-
-    Both renderers are loaded, so every figure carries options for each: Bokeh draws the live
-    plot, matplotlib the static twin. Bokeh stays the current backend (hvplot's options go there).
+    """HoloViews with hvplot's pandas accessor and the Bokeh renderer, imported on first use
+    (it takes seconds). The static twins are drawn from the Bokeh model (``twins``), so no
+    other HoloViews renderer is loaded.
     """
     import holoviews as hv
     import holoviews.plotting.bokeh  # noqa: F401  (the Bokeh renderer, without notebook set-up)
-    import holoviews.plotting.mpl  # noqa: F401  (the matplotlib renderer, for the static twins)
     import hvplot.pandas  # noqa: F401  (registers DataFrame.hvplot)
 
     hv.Store.set_current_backend("bokeh")
@@ -161,16 +159,6 @@ def _sources(*figs: Any) -> list[Any]:
     return [r.data_source for fig in figs for r in fig.renderers]
 
 
-def _for_print(element: Any, **options: Any) -> Any:
-    """``element`` with ``options`` for the matplotlib backend too, so the static twin drawn
-    from the same object keeps the live plot's colours, labels and limits."""
-    return element.opts(backend="matplotlib", **options)
-
-
-# The matplotlib twin of a 640 x 400 plot: the same aspect, at 100 dpi the same size.
-PRINT_SIZE = dict(fig_inches=(WIDTH / 100, HEIGHT / 100), aspect="auto")
-
-
 def draw_sigmoid_tangent(v: Mapping[str, Any]) -> Any:
     """Figure 1: the sigmoid, its gradient, and the tangent at one point."""
     hv = _holoviews()
@@ -180,26 +168,12 @@ def draw_sigmoid_tangent(v: Mapping[str, Any]) -> Any:
     opts = dict(responsive=False, xlabel="x", ylabel="value")
     title = "Sigmoid, its gradient and a tangent"
     overlay = (
-        _for_print(
-            curve.hvplot.line(x="X", y="Sigmoid", color=TAN, label="sigmoid", **opts), color=TAN
-        )
-        * _for_print(
-            curve.hvplot.line(x="X", y="Gradient", color=BLUE, label="gradient", **opts),
-            color=BLUE,
-        )
-        * _for_print(
-            tangent.hvplot.line(x="X-Tangent", y="Y-Tangent", color=RED, label="tangent", **opts),
-            color=RED,
-        )
-        * _for_print(
-            point.hvplot.scatter(x="X-Point", y="Y-Point", color=RED, size=60, **opts),
-            color=RED,
-            s=60,
-        )
-    ).opts(hv.opts.Overlay(title=title, legend_position="top_left"))
-    return _for_print(
-        overlay, title=title, legend_position="top_left", xlabel="x", ylabel="value", **PRINT_SIZE
+        curve.hvplot.line(x="X", y="Sigmoid", color=TAN, label="sigmoid", **opts)
+        * curve.hvplot.line(x="X", y="Gradient", color=BLUE, label="gradient", **opts)
+        * tangent.hvplot.line(x="X-Tangent", y="Y-Tangent", color=RED, label="tangent", **opts)
+        * point.hvplot.scatter(x="X-Point", y="Y-Point", color=RED, size=60, **opts)
     )
+    return overlay.opts(hv.opts.Overlay(title=title, legend_position="top_left"))
 
 
 def build_sigmoid_tangent(v: Mapping[str, Any]) -> Any:
@@ -239,26 +213,18 @@ def draw_side_by_side(v: Mapping[str, Any]) -> Any:
     hv = _holoviews()
     curve = frames.sigmoid_frame(v["start"], v["stop"], v["points"])
     panels = [
-        _for_print(
-            curve.hvplot.line(
-                x="X",
-                y=column_name,
-                color=SERIES_COLOURS[column_name],
-                title=title,
-                xlabel="x",
-                ylabel="",
-                responsive=False,
-            ),
+        curve.hvplot.line(
+            x="X",
+            y=column_name,
             color=SERIES_COLOURS[column_name],
             title=title,
             xlabel="x",
             ylabel="",
-            aspect=1,
+            responsive=False,
         )
         for column_name, title in SIDE_BY_SIDE
     ]
-    layout = hv.Layout(panels).cols(3)
-    return _for_print(layout, fig_inches=(WIDTH / 100, 2.6), sublabel_format="")
+    return hv.Layout(panels).cols(3)
 
 
 # Beside each other on a wide column, one above the other on a phone: the panels are a grid row
@@ -315,18 +281,11 @@ def draw_compression(v: Mapping[str, Any]) -> Any:
         xlabel="x",
         ylabel="value",
     )
-    overlay = hv.Overlay(
-        [
-            _for_print(
-                curve.hvplot.line(
-                    x="X", y=name, color=SERIES_COLOURS[name], label=label, responsive=False
-                ),
-                color=SERIES_COLOURS[name],
-            )
-            for name, label in COMPRESSION
-        ]
-    ).opts(hv.opts.Overlay(**axes))
-    return _for_print(overlay, **axes, **PRINT_SIZE)
+    lines = [
+        curve.hvplot.line(x="X", y=name, color=SERIES_COLOURS[name], label=label, responsive=False)
+        for name, label in COMPRESSION
+    ]
+    return hv.Overlay(lines).opts(hv.opts.Overlay(**axes))
 
 
 def build_compression(v: Mapping[str, Any]) -> Any:
@@ -343,13 +302,6 @@ def build_compression(v: Mapping[str, Any]) -> Any:
     )
 
 
-def _whole_steps(plot: Any, element: Any) -> None:
-    """Matplotlib hook: ticks on the step axis only at whole steps."""
-    from matplotlib.ticker import MaxNLocator
-
-    plot.handles["axis"].xaxis.set_major_locator(MaxNLocator(integer=True))
-
-
 def draw_decay(v: Mapping[str, Any]) -> Any:
     """Figure 4: the cumulative product of gradients over steps, on ``v["scale"]``'s y axis."""
     _holoviews()
@@ -360,8 +312,7 @@ def draw_decay(v: Mapping[str, Any]) -> Any:
         x="Step", y="Gradient", color=BLUE, logy=logy, responsive=False, **axes
     )
     dots = decay.hvplot.scatter(x="Step", y="Gradient", color=BLUE, size=30, responsive=False)
-    overlay = _for_print(line, color=BLUE) * _for_print(dots, color=BLUE, s=30)
-    return _for_print(overlay, logy=logy, hooks=[_whole_steps], **axes, **PRINT_SIZE)
+    return line * dots
 
 
 LOG_PADDING = 0.05  # of the log axis's span in decades, either side; half a decade for one value

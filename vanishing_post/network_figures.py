@@ -19,15 +19,12 @@ from vanishing_post import network
 from vanishing_post.figures import (
     BLUE,
     HEIGHT,
-    PRINT_SIZE,
     RED,
     TAN,
     WIDTH,
-    _for_print,
     _holoviews,
     _render,
     _sized,
-    _whole_steps,
     _with_controls,
     panels_row,
 )
@@ -90,33 +87,20 @@ def _label(name: str) -> str:
     return network.ACTIVATIONS[name].label
 
 
-MATPLOTLIB_DASH = {"solid": "-", "dashed": "--", "dotted": ":"}
-
-
 def _lines(curves: list[Any], styles: list[tuple[str, float, str]], **axes: Any) -> Any:
-    """``curves`` overlaid, each styled as a line (colour, width, dash), the same for Bokeh and
-    for matplotlib (the static twin), with the overlay's ``axes`` options for both.
+    """``curves`` overlaid, each styled as a line (colour, width, dash), with the overlay's
+    ``axes`` options.
 
-    One option call per backend for the whole overlay (cycles in the curves' order): HoloViews'
-    option calls, not the drawing, are most of a figure's build time.
+    One option call for the whole overlay (cycles in the curves' order): HoloViews' option
+    calls, not the drawing, are most of a figure's build time.
     """
     hv = _holoviews()
     colours, widths, dashes = (list(column) for column in zip(*styles, strict=True))
-    overlay = hv.Overlay(curves).opts(
+    return hv.Overlay(curves).opts(
         hv.opts.Curve(
             color=hv.Cycle(colours), line_width=hv.Cycle(widths), line_dash=hv.Cycle(dashes)
         ),
         hv.opts.Overlay(**axes),
-    )
-    return overlay.opts(
-        hv.opts.Curve(
-            color=hv.Cycle(colours),
-            # matplotlib's points are larger than Bokeh's pixels
-            linewidth=hv.Cycle([w * 0.75 for w in widths]),
-            linestyle=hv.Cycle([MATPLOTLIB_DASH[d] for d in dashes]),
-        ),
-        hv.opts.Overlay(**axes),
-        backend="matplotlib",
     )
 
 
@@ -149,7 +133,7 @@ def draw_activations(v: Mapping[str, Any]) -> Any:
             for name in ACTIVATION_ORDER
         ]
         axes = dict(title=title, show_legend=column == "value", legend_position="top_left")
-        return _for_print(_lines(lines, styles, **axes), aspect="square")
+        return _lines(lines, styles, **axes)
 
     best = [
         hv.Curve((steps, products[name]), "layers n", "best-case product", label=_label(name))
@@ -162,12 +146,11 @@ def draw_activations(v: Mapping[str, Any]) -> Any:
     panels = [
         panel("value", "Activations", "f(x)"),
         panel("gradient", "Gradients", "f'(x)"),
-        _for_print(_lines(best, best_styles, **axes), aspect="square"),
+        _lines(best, best_styles, **axes),
     ]
     # Unshared axes: each panel ranges its own data (and HoloViews renders it three times
     # faster); the live figure links the two x axes itself.
-    layout = hv.Layout(panels).cols(3).opts(shared_axes=False)
-    return _for_print(layout, fig_inches=(WIDTH / 100, 2.6), sublabel_format="")
+    return hv.Layout(panels).cols(3).opts(shared_axes=False)
 
 
 def build_activations(v: Mapping[str, Any]) -> Any:
@@ -212,8 +195,7 @@ def _draw_network(v: Mapping[str, Any], residual: bool) -> Any:
     axes = dict(
         title=f"{title}: gradient reaching each layer", logy=True, legend_position="bottom_right"
     )
-    styled = _lines(lines, [_style(name) for name in series], **axes)
-    return _for_print(styled, hooks=[_whole_steps], **PRINT_SIZE)
+    return _lines(lines, [_style(name) for name in series], **axes)
 
 
 def build_layer_gradients(v: Mapping[str, Any]) -> Any:

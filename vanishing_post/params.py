@@ -118,11 +118,10 @@ class FigureSpec:
     ``check`` holds the rules that tie parameters together (start below stop, ...): it
     returns an error text or None.
 
-    ``draw`` gives the figure as a backend-agnostic HoloViews object, styled for both Bokeh
-    and matplotlib: ``build`` renders that same object to Bokeh and adds the controls, the
-    static twin renders it with matplotlib. Tables have no ``draw``: their static twin is the
-    HTML table itself. ``describe`` gives the alt text: what the data shows, in numbers
-    computed from it.
+    ``draw`` gives the figure as a HoloViews object; ``build`` renders it to Bokeh and adds the
+    controls, and the static twin is drawn from that Bokeh model by matplotlib (``twins``).
+    Tables have no ``draw``: their static twin is the HTML table itself. ``describe`` gives the
+    alt text: what the data shows, in numbers computed from it.
     """
 
     name: str

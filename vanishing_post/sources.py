@@ -56,7 +56,8 @@ def figure_files(name: str, package: Path = PACKAGE) -> frozenset[Path]:
 
 
 def twin_files(name: str, package: Path = PACKAGE) -> frozenset[Path]:
-    """The files figure ``name``'s static twin (its ``draw``, by matplotlib) is made from."""
+    """The files figure ``name``'s static twin (its Bokeh model, drawn by matplotlib) is made
+    from."""
     return Sources(package).twin_files(name)
 
 

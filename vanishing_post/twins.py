@@ -1,26 +1,35 @@
-"""The static twin of a figure: the same HoloViews object as the live plot, drawn by matplotlib.
+"""The static twin of a figure: what its Bokeh plot shows, drawn again by matplotlib.
 
-Readers without JavaScript (feed readers, print, scripts turned off) see this image. Pure of
-Nikola: the site's plugin and the command line both call ``twin_bytes``. The bytes depend only
-on the figure and its values (no dates, fixed SVG ids), so rebuilds write identical files.
+Readers without JavaScript (feed readers, print, scripts turned off) see this image. It is
+read off the very Bokeh model the live figure is made from (``sketch``: each visible line and
+marker with its data, colour, width and dash, the axes' labels, scales and limits, the legend)
+and drawn by plain matplotlib (``draw``): the twin shows what the plot shows, and costs a
+fraction of plotting the HoloViews object a second time. Pure of Nikola: the site's plugin and
+the command line both call ``twin_bytes``. The bytes depend only on the figure and its values
+(no dates, fixed SVG ids), so rebuilds write identical files.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vanishing_post.params import FigureError, lookup
+from vanishing_post.params import FigureError, FigureSpec, lookup
 from vanishing_post.registry import FIGURES
 
 FORMATS = ("png", "svg")
 PNG_COLOURS = 64  # enough for background, text, grid and each series with its edges
 PNG_LEVEL = 8  # zlib: 2% larger files than 9 in less than half the time
 DPI = 200  # twice the plot's CSS size (100 dpi): sharp on high-density screens and in print
+CSS_DPI = 100  # a Bokeh plot's CSS pixels per inch of its twin: 640 px wide is 6.4 inches
+PT_PER_PX = 72 / CSS_DPI  # Bokeh sizes lines and markers in pixels, matplotlib in points
 # Metadata matplotlib would otherwise stamp into the file (a date, its version): left out.
 _NO_STAMP = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+BACKGROUND = "#fcfcfc"
+INK = "#333333"  # text, ticks and the two axis lines drawn
 
 
 def twin_bytes(name: str, values: Mapping[str, Any], fmt: str, *, narrow: bool = False) -> bytes:
@@ -32,23 +41,20 @@ def twin_bytes(name: str, values: Mapping[str, Any], fmt: str, *, narrow: bool =
     FigureError when the name, a value or ``fmt`` is wrong, or the figure is a table (its
     static form is the HTML table itself).
     """
-    wide, phone = _twins(name, values, fmt, wide=not narrow, phone=narrow)
+    spec = _drawn(name, fmt)
+    wide, phone = draw(sketch(spec.build(spec.values(values))), fmt, wide=not narrow, phone=narrow)
     return phone if narrow else wide
 
 
 def twin_pair(name: str, values: Mapping[str, Any], fmt: str) -> tuple[bytes, bytes]:
-    """Both twins of figure ``name``, (wide, phone), from one HoloViews plot drawn at two sizes.
-
-    Making the plot is most of a twin's cost, so the phone's copy resizes the wide one's
-    matplotlib figures instead of plotting again. FigureError as ``twin_bytes``.
-    """
-    return _twins(name, values, fmt, wide=True, phone=True)
+    """Both twins of figure ``name``, (wide, phone), from one Bokeh model. FigureError as
+    ``twin_bytes``."""
+    spec = _drawn(name, fmt)
+    return draw(sketch(spec.build(spec.values(values))), fmt, wide=True, phone=True)
 
 
-def _twins(
-    name: str, values: Mapping[str, Any], fmt: str, *, wide: bool, phone: bool
-) -> tuple[bytes, bytes]:
-    """The wide and the phone twin, each drawn only if asked for (else empty bytes)."""
+def _drawn(name: str, fmt: str) -> FigureSpec:
+    """The figure ``name``, if it has a drawing to twin and ``fmt`` is known; else FigureError."""
     spec = lookup(FIGURES, name)
     if fmt not in FORMATS:
         raise FigureError(
@@ -59,25 +65,211 @@ def _twins(
             f"figure '{name}' is a table: it has no image twin, figures with one: "
             + ", ".join(sorted(n for n, s in FIGURES.items() if s.draw is not None))
         )
-    drawing = spec.draw(spec.values(values))
-    if fmt == "svg":  # vector: one drawing, its layout HoloViews' own
-        return (
-            _svg(drawing) if wide else b"",
-            _svg(_for_phones(drawing)) if phone else b"",
+    return spec
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line, or one set of markers, as the live plot draws it (sizes in CSS pixels)."""
+
+    x: Any
+    y: Any
+    colour: str
+    width: float
+    dash: tuple[float, ...] = ()
+    marker: float = 0.0  # a marker's diameter; 0 for a line
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One plot: its size in CSS pixels, its text, its axes and its series in drawing order."""
+
+    width: int
+    height: int
+    title: str
+    xlabel: str
+    ylabel: str
+    xlim: tuple[float, float] | None
+    ylim: tuple[float, float] | None
+    ylog: bool
+    whole_x: bool  # ticks on the x axis only at whole numbers (steps, layers)
+    legend: str | None  # where the legend sits, in matplotlib's words; None: no legend
+    series: tuple[Series, ...]
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """What a figure's Bokeh model shows: its panels in reading order, ``columns`` to a row."""
+
+    panels: tuple[Panel, ...]
+    columns: int
+
+
+# Bokeh's named dashes as lengths in pixels (Bokeh's own values), and its legend places.
+_DASHES = {
+    "solid": (),
+    "dashed": (6,),
+    "dotted": (2, 4),
+    "dotdash": (2, 4, 6, 4),
+    "dashdot": (6, 4, 2, 4),
+}
+_LEGEND_PLACES = {
+    "top_left": "upper left",
+    "top_center": "upper center",
+    "top_right": "upper right",
+    "center_left": "center left",
+    "center": "center",
+    "center_right": "center right",
+    "bottom_left": "lower left",
+    "bottom_center": "lower center",
+    "bottom_right": "lower right",
+}
+
+
+def sketch(model: Any) -> Sketch:
+    """What ``model`` (a Bokeh layout or plot) shows, as plain data any process can draw.
+
+    Only what is visible counts: a hidden renderer or axis (the decay's other scale) is left
+    out. A glyph other than a line or a marker is a TypeError naming it: the twin would
+    otherwise miss part of the figure without a word.
+    """
+    from bokeh.models import Plot
+
+    plots = [p for p in _in_order(model) if isinstance(p, Plot) and p.visible]
+    return Sketch(tuple(_panel(p) for p in plots), _columns(model))
+
+
+def _children(model: Any) -> list[Any]:
+    """A layout's children in reading order (HBox holds them in dicts, GridPlot in tuples)."""
+    found = []
+    for child in getattr(model, "children", None) or []:
+        if isinstance(child, dict):
+            child = child["child"]
+        elif isinstance(child, tuple):
+            child = child[0]
+        found.append(child)
+    return found
+
+
+def _in_order(model: Any) -> list[Any]:
+    return [model] + [m for child in _children(model) for m in _in_order(child)]
+
+
+def _columns(model: Any) -> int:
+    """How many plots stand side by side in ``model``'s widest row."""
+    from bokeh.models import GridPlot, HBox, Plot, Row
+
+    if isinstance(model, Plot):
+        return 1
+    if isinstance(model, GridPlot):
+        return max(column for _, _, column in model.children) + 1
+    children = _children(model)
+    if isinstance(model, (HBox, Row)):
+        return sum(_columns(child) for child in children) or 1
+    return max((_columns(child) for child in children), default=1)
+
+
+def _panel(plot: Any) -> Panel:
+    from bokeh.models import AdaptiveTicker, GlyphRenderer, Line, LogScale, Scatter
+
+    labels = {
+        renderer: _text(item.label)
+        for legend in plot.legend
+        for item in legend.items
+        for renderer in item.renderers
+    }
+    series, ranges = [], set()
+    for renderer in plot.renderers:
+        if not (isinstance(renderer, GlyphRenderer) and renderer.visible):
+            continue
+        glyph, data = renderer.glyph, renderer.data_source.data
+        if not isinstance(glyph, (Line, Scatter)):
+            raise TypeError(f"a static twin draws lines and markers, not {type(glyph).__name__}")
+        line = isinstance(glyph, Line)
+        series.append(
+            Series(
+                x=list(data[glyph.x]),
+                y=list(data[glyph.y]),
+                colour=glyph.line_color if line else glyph.fill_color,
+                width=glyph.line_width,
+                dash=_dash(glyph.line_dash) if line else (),
+                marker=0.0 if line else float(glyph.size),
+                label=labels.get(renderer),
+            )
         )
-    panels, columns = _panels(drawing)
-    figures = [_figure(panel) for panel in panels]
-    drawn = [b"", b""]
+        ranges.add(renderer.y_range_name)
+    name = sorted(ranges)[0] if ranges else "default"
+    y_range = plot.y_range if name == "default" else plot.extra_y_ranges[name]
+    y_scale = plot.y_scale if name == "default" else plot.extra_y_scales[name]
+    ticker = plot.xaxis[0].ticker if plot.xaxis else None
+    legend = next((lg for lg in plot.legend if lg.items and lg.visible), None)
+    return Panel(
+        width=plot.width,
+        height=plot.height,
+        title=plot.title.text if plot.title is not None else "",
+        xlabel=_label(plot.below + plot.above),
+        ylabel=_label(plot.left + plot.right),
+        xlim=_limits(plot.x_range),
+        ylim=_limits(y_range),
+        ylog=isinstance(y_scale, LogScale),
+        whole_x=isinstance(ticker, AdaptiveTicker) and ticker.min_interval >= 1,
+        legend=_LEGEND_PLACES.get(legend.location, "best") if legend is not None else None,
+        series=tuple(series),
+    )
+
+
+def _text(label: Any) -> str | None:
+    """A legend entry's text: Bokeh holds it as a value spec (or plain text)."""
+    return label if isinstance(label, str) else getattr(label, "value", None)
+
+
+def _label(axes: list[Any]) -> str:
+    """The label of the first visible axis among a side's ``axes``."""
+    from bokeh.models import Axis
+
+    shown = [a for a in axes if isinstance(a, Axis) and a.visible]
+    return str(shown[0].axis_label or "") if shown else ""
+
+
+def _limits(bokeh_range: Any) -> tuple[float, float] | None:
+    """Fixed limits, or None where Bokeh ranges the axis over the data itself."""
+    start, end = getattr(bokeh_range, "start", None), getattr(bokeh_range, "end", None)
     try:
-        if wide:
-            drawn[0] = _palette(_grid([_pixels(f) for f in figures], columns))
-        if phone:
-            for figure in figures:
-                figure.set_size_inches(PHONE_INCHES)
-                _legend_below(figure)
-            drawn[1] = _palette(_grid([_pixels(f) for f in figures], 1))
-    finally:
-        _close(figures)
+        limits = float(start), float(end)
+    except (TypeError, ValueError):
+        return None
+    return limits if all(v == v for v in limits) else None  # NaN: not set
+
+
+def _dash(dash: Any) -> tuple[float, ...]:
+    dash = tuple(float(v) for v in (_DASHES.get(dash, ()) if isinstance(dash, str) else dash))
+    return dash * 2 if len(dash) % 2 else dash  # Bokeh's [6] is 6 on, 6 off
+
+
+def draw(
+    drawing: Sketch, fmt: str, *, wide: bool = True, phone: bool = True
+) -> tuple[bytes, bytes]:
+    """The wide and the phone twin of ``drawing`` as ``fmt`` bytes, each only if asked for
+    (else empty bytes): panels in a row on the wide twin, in a column on the phone's.
+
+    A PNG's panels are figures of their own, drawn once, resized for the phone and set in a
+    grid here (matplotlib's own layout of several panels costs more than the drawing); an
+    SVG is one figure of sub-figures, vector to the end.
+    """
+    if fmt == "svg":
+        return _svg(drawing, phone=False) if wide else b"", _svg(
+            drawing, phone=True
+        ) if phone else b""
+    figures = [_figure(panel) for panel in drawing.panels]
+    drawn = [b"", b""]
+    if wide:
+        drawn[0] = _palette(_grid([_pixels(f) for f in figures], drawing.columns))
+    if phone:
+        for figure in figures:
+            figure.set_size_inches(PHONE_INCHES)
+            _legend_below(figure)
+        drawn[1] = _palette(_grid([_pixels(f) for f in figures], 1))
     return drawn[0], drawn[1]
 
 
@@ -86,92 +278,110 @@ def _twins(
 PHONE_INCHES = (3.6, 2.7)
 
 
-def _panels(drawing: Any) -> tuple[list[Any], int]:
-    """The plots a drawing is made of, each sized as its cell, and how many to a row.
+def _figure(panel: Panel) -> Any:
+    """``panel`` on a matplotlib figure of its own, the plot's size (no pyplot: nothing
+    global to close, nothing shown)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    A layout's panels are drawn as plots of their own and set in a row here: HoloViews'
-    layout plot gave the same picture in three times the time (fitting panels to a shared
-    grid), and each panel keeps the aspect it asks for.
-    """
-    import holoviews as hv
-
-    if not isinstance(drawing, hv.Layout):
-        return [drawing], 1
-    panels = list(drawing)
-    columns = min(drawing._max_cols or len(panels), len(panels))
-    rows = -(-len(panels) // columns)
-    width, height = hv.Store.lookup_options("matplotlib", drawing, "plot").kwargs.get(
-        "fig_inches", PHONE_INCHES
-    )
-    cell = (width / columns, height / rows)
-    return [panel.opts(backend="matplotlib", fig_inches=cell) for panel in panels], columns
-
-
-def _figure(element: Any) -> Any:
-    """``element`` plotted by HoloViews' matplotlib backend: a matplotlib figure."""
-    import holoviews as hv
-
-    figure = hv.renderer("matplotlib").get_plot(element).state
-    _plain_log_ticks(figure)
+    figure = Figure(figsize=(panel.width / CSS_DPI, panel.height / CSS_DPI))
+    FigureCanvasAgg(figure)
+    _draw_panel(panel, figure)
     return figure
+
+
+def _draw_panel(panel: Panel, figure: Any) -> None:
+    """``panel``'s series, text and axes drawn on ``figure`` (a figure or a sub-figure)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    figure.set_facecolor(BACKGROUND)
+    axes = figure.add_subplot(facecolor=BACKGROUND)
+    for line in panel.series:
+        if line.marker:
+            area = (line.marker * PT_PER_PX) ** 2
+            axes.scatter(line.x, line.y, s=area, color=line.colour, label=line.label, zorder=3)
+            continue
+        # matplotlib counts dashes in line widths, Bokeh in pixels
+        style = (0, tuple(v / line.width for v in line.dash)) if line.dash else "-"
+        width = line.width * PT_PER_PX
+        axes.plot(line.x, line.y, color=line.colour, lw=width, ls=style, label=line.label)
+    if panel.ylog:
+        axes.set_yscale("log")
+        axes.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
+    if panel.xlim:
+        axes.set_xlim(panel.xlim)
+    if panel.ylim:
+        axes.set_ylim(panel.ylim)
+    if panel.whole_x:
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_title(panel.title, fontsize=12, color=INK)
+    axes.set_xlabel(panel.xlabel, color=INK)
+    axes.set_ylabel(panel.ylabel, color=INK)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.spines[["left", "bottom"]].set_color(INK)
+    axes.tick_params(colors=INK)
+    if panel.legend:
+        axes.legend(loc=panel.legend, fontsize=9, framealpha=0.8)
 
 
 def _legend_below(figure: Any) -> None:
     """On a phone's narrow plot a legend inside the axes covers the lines: set it under the
-    plot instead, in two columns."""
+    plot instead, below the x axis's ticks and label, in two columns."""
+    from matplotlib.transforms import ScaledTranslation
+
     for axes in figure.axes:
         legend = axes.get_legend()
         if legend is None:
             continue
         labels = [text.get_text() for text in legend.get_texts()]
         legend.remove()
-        figure.legend(
+        below = ScaledTranslation(0, -LEGEND_DROP_PT / 72, figure.dpi_scale_trans)
+        axes.legend(
             legend.legend_handles,
             labels,
             loc="upper center",
             bbox_to_anchor=(0.5, 0.0),
+            bbox_transform=axes.transAxes + below,
             ncols=2,
             frameon=False,
+            fontsize=9,
         )
 
 
-def _close(figures: list[Any]) -> None:
-    import matplotlib.pyplot as plt
-
-    for figure in figures:
-        plt.close(figure)
+# How far under the axes a phone's legend starts: tick labels and the x label (10 pt text).
+LEGEND_DROP_PT = 34
 
 
 # Cropped to the drawing, this much around it: no blank margins, the page, not the image,
 # reserves the figure's box.
 PAD_INCHES = 0.05
-_SAVE = dict(dpi=DPI, pad_inches=PAD_INCHES, facecolor="white")
+_SAVE = dict(dpi=DPI, pad_inches=PAD_INCHES, facecolor=BACKGROUND)
 
 
-def _svg(drawing: Any) -> bytes:
+def _svg(drawing: Sketch, *, phone: bool) -> bytes:
+    """One SVG of every panel: sub-figures in a row, or in a column for a phone."""
     import matplotlib
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
 
-    figures = [_figure(drawing)]
+    panels = drawing.panels
+    columns = 1 if phone else drawing.columns
+    rows = -(-len(panels) // columns)
+    if phone:
+        cell = PHONE_INCHES
+    else:
+        cell = max(p.width for p in panels) / CSS_DPI, max(p.height for p in panels) / CSS_DPI
+    figure = Figure(figsize=(cell[0] * columns, cell[1] * rows), facecolor=BACKGROUND)
+    FigureCanvasSVG(figure)
+    places = figure.subfigures(rows, columns, squeeze=False).flat  # the last row may have gaps
+    for panel, place in zip(panels, places, strict=False):
+        _draw_panel(panel, place)
+        if phone:
+            _legend_below(place)
     out = io.BytesIO()
-    try:
-        with matplotlib.rc_context({"svg.hashsalt": "vanishing-gradients", "svg.fonttype": "none"}):
-            figures[0].savefig(
-                out, format="svg", metadata=_NO_STAMP["svg"], bbox_inches="tight", **_SAVE
-            )
-    finally:
-        _close(figures)
+    with matplotlib.rc_context({"svg.hashsalt": "vanishing-gradients", "svg.fonttype": "none"}):
+        figure.savefig(out, format="svg", metadata=_NO_STAMP["svg"], bbox_inches="tight", **_SAVE)
     return out.getvalue()
-
-
-def _for_phones(drawing: Any) -> Any:
-    """The SVG twin for a phone: HoloViews' layout with its panels in one column."""
-    import holoviews as hv
-
-    width, height = PHONE_INCHES
-    if isinstance(drawing, hv.Layout):
-        panels = len(drawing)
-        return drawing.cols(1).opts(backend="matplotlib", fig_inches=(width, height * panels))
-    return drawing.opts(backend="matplotlib", fig_inches=PHONE_INCHES)
 
 
 def _pixels(figure: Any) -> Any:
@@ -232,15 +442,6 @@ def _power_of_ten(value: float, _position: Any = None) -> str:
     if not math.isclose(value, 10.0**exponent, rel_tol=1e-9):
         return ""
     return {0: "1", 1: "10"}.get(exponent, "10" + str(exponent).translate(_SUPERSCRIPT))
-
-
-def _plain_log_ticks(figure: Any) -> None:
-    from matplotlib.ticker import FuncFormatter, LogFormatterSciNotation
-
-    for axes in figure.axes:
-        for axis in (axes.xaxis, axes.yaxis):
-            if isinstance(axis.get_major_formatter(), LogFormatterSciNotation):
-                axis.set_major_formatter(FuncFormatter(_power_of_ten))
 
 
 def _palette(image: Any, colours: int = PNG_COLOURS) -> bytes:
