@@ -480,17 +480,6 @@ def test_the_live_plot_draws_exactly_the_data_of_the_drawing(figure, name, raw):
         )
 
 
-@pytest.mark.parametrize("name", PLOTTED)
-def test_the_drawing_keeps_its_styling_for_matplotlib(name):
-    import holoviews as hv
-
-    spec = FIGURES[name]
-    drawn = spec.draw(spec.values({}))
-    for element in drawn.traverse(lambda e: e, [hv.Element]):
-        colour = element.opts.get("style", backend="matplotlib").kwargs.get("color")
-        assert colour in (TAN, BLUE, RED), (name, element)
-
-
 @pytest.mark.parametrize(
     ("name", "raw", "says"),
     [

@@ -11,7 +11,6 @@ from PIL import Image
 from vanishing_post.params import FigureError
 from vanishing_post.twins import (
     PHONE_INCHES,
-    TwinDrawer,
     _power_of_ten,
     sketch,
     twin_bytes,
@@ -233,32 +232,11 @@ def test_a_glyph_the_twin_cannot_draw_is_named():
         sketch(plot)
 
 
-def test_the_drawer_writes_what_write_twins_would_while_the_caller_goes_on(tmp_path):
-    drawer = TwinDrawer()
-    assert not drawer.busy
-    wide, narrow = tmp_path / "post-1.png", tmp_path / "post-1-narrow.png"
-    drawer.submit("decay", {"steps": 4}, "png", wide, narrow)
-    assert drawer.busy
-    drawer.finish()
-    assert not drawer.busy
-    assert (wide.read_bytes(), narrow.read_bytes()) == twin_pair("decay", {"steps": 4}, "png")
+def test_a_model_without_a_plot_has_no_twin_and_says_why():
+    from bokeh.models import Div
 
-
-def test_the_drawer_names_each_twin_it_could_not_draw_and_writes_none_of_them(tmp_path):
-    drawer = TwinDrawer()
-    drawer.submit("decay", {"steps": "many"}, "png", tmp_path / "a.png", tmp_path / "a-n.png")
-    drawer.submit("decay", {}, "png", tmp_path / "b.png", tmp_path / "b-n.png")
-    with pytest.raises(RuntimeError) as caught:
-        drawer.finish()
-    assert "figure 'decay' (a.png)" in str(caught.value) and "steps" in str(caught.value)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["b-n.png", "b.png"]
-    assert not drawer.busy
-
-
-def test_a_drawer_given_nothing_has_nothing_to_wait_for():
-    drawer = TwinDrawer()
-    drawer.finish()
-    assert not drawer.busy
+    with pytest.raises(ValueError, match="needs a plot to draw, the figure is a Div"):
+        sketch(Div(text="a table"))
 
 
 @pytest.mark.parametrize("fmt", ["png", "svg"])

@@ -85,6 +85,13 @@ class FigureCache:
         self._write(path, value)
         return str(path)
 
+    def has(self, name: str, raw: Mapping[str, Any], key: str, number: int | None) -> bool:
+        """Whether the fragment ``html`` would give is stored already."""
+        return self._entry(name, raw, key, number).is_file()
+
+    def _entry(self, name: str, raw: Mapping[str, Any], key: str, number: int | None) -> Path:
+        return self.folder / f"{self.key(name, raw, key, number)}.html"
+
     def html(
         self,
         name: str,
@@ -94,7 +101,7 @@ class FigureCache:
         make: Callable[[], str],
     ) -> str:
         """The cached fragment, or ``make()``'s, stored whole (never half-written) for next time."""
-        entry = self.folder / f"{self.key(name, raw, key, number)}.html"
+        entry = self._entry(name, raw, key, number)
         try:
             html = entry.read_text(encoding="utf-8")
         except OSError:

@@ -212,6 +212,7 @@ def figure_html(
     number: int | None = None,
     twin: str | None = None,
     twin_narrow: str | None = None,
+    model: Any = None,
 ) -> str:
     """The HTML fragment of one registered figure: live plot, controls, caption, script, and
     the static twin shown where JavaScript does not run.
@@ -220,9 +221,11 @@ def figure_html(
     ``twin_narrow`` that of its version for phones, if there is one; a figure
     without a drawing (a table) has its HTML as its static twin. ``raw`` values are checked
     against the figure's parameters (FigureError on a mistake); an author's ``title`` replaces
-    the caption and, like all text, is escaped.
+    the caption and, like all text, is escaped. ``model`` is the figure's Bokeh model when the
+    caller has built it already, from these values (``drawing`` builds it once for the
+    fragment and the twins); this fragment takes it over and changes it.
     """
-    context = _figure_context(name, raw, key, number, twin, twin_narrow)
+    context = _figure_context(name, raw, key, number, twin, twin_narrow, model)
     return environment().get_template("figure.html").render(context)
 
 
@@ -246,12 +249,14 @@ def _figure_context(
     number: int | None,
     twin: str | None = None,
     twin_narrow: str | None = None,
+    model: Any = None,
 ) -> dict[str, Any]:
     """What figure.html needs: everything checked first, then the figure drawn."""
     spec = lookup(FIGURES, name)
     values = spec.values(raw)
     caption = spec.caption(raw)
-    model = spec.build(values)
+    if model is None:
+        model = spec.build(values)
     parts = model_parts(model)
     static = _static_table(parts) if spec.draw is None else None
     alt = spec.describe(values) if spec.describe else spec.title

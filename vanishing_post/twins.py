@@ -137,6 +137,10 @@ def sketch(model: Any) -> Sketch:
     from bokeh.models import Plot
 
     plots = [p for p in _in_order(model) if isinstance(p, Plot) and p.visible]
+    if not plots:
+        raise ValueError(
+            f"a static twin needs a plot to draw, the figure is a {type(model).__name__}"
+        )
     return Sketch(tuple(_panel(p) for p in plots), _columns(model))
 
 
@@ -466,90 +470,23 @@ def _palette(image: Any, colours: int = PNG_COLOURS) -> bytes:
 def write_twins(name: str, values: Mapping[str, Any], fmt: str, wide: Path, narrow: Path) -> None:
     """``twin_pair`` into ``wide`` and ``narrow``, each whole or not at all (a failed draw
     leaves no file)."""
-    for data, path in zip(twin_pair(name, values, fmt), (wide, narrow), strict=True):
+    spec = _drawn(name, fmt)
+    save(sketch(spec.build(spec.values(values))), fmt, wide, narrow)
+
+
+def save(drawing: Sketch, fmt: str, wide: Path, narrow: Path) -> None:
+    """Both twins of ``drawing`` into ``wide`` and ``narrow``, each whole or not at all."""
+    for data, path in zip(draw(drawing, fmt), (wide, narrow), strict=True):
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".part")
         partial.write_bytes(data)
         partial.replace(path)
 
 
-class TwinDrawer:
-    """Twins drawn in a second process while the build renders pages in the first.
-
-    The plotting libraries are imported once, here, before the process forks, so both
-    processes have them for the cost of one import; the twins then take the other core
-    instead of adding their time to the build's. ``submit`` returns at once; ``finish``
-    draws what the second process has not started yet (sharing the rest of the work), waits
-    for it, and raises, naming each, if any twin could not be drawn.
-    """
-
-    def __init__(self) -> None:
-        self._jobs: Any = None
-        self._report: Any = None
-        self._process: Any = None
-
-    @property
-    def busy(self) -> bool:
-        """Whether twins were submitted that ``finish`` has not waited for yet."""
-        return self._process is not None
-
-    def submit(
-        self, name: str, values: Mapping[str, Any], fmt: str, wide: Path, narrow: Path
-    ) -> None:
-        """Draw ``write_twins(name, values, fmt, wide, narrow)`` in the drawing process."""
-        if self._process is None:
-            self._start()
-        self._jobs.put((name, dict(values), fmt, Path(wide), Path(narrow)))
-
-    def finish(self) -> None:
-        """Wait for every submitted twin; RuntimeError listing the ones that failed."""
-        if self._process is None:
-            return
-        jobs, report, process = self._jobs, self._report, self._process
-        self._jobs = self._report = self._process = None
-        # One stop for each of the two processes, behind the jobs: each draws jobs until it
-        # takes a stop, so every job is drawn once, by whichever process was free.
-        jobs.put(None)
-        jobs.put(None)
-        failed = _draw_jobs(jobs)
-        try:
-            failed += report.recv()
-        except (EOFError, OSError):
-            failed.append(f"the drawing process stopped (exit code {process.exitcode})")
-        process.join()
-        report.close()
-        if failed:
-            raise RuntimeError("static twins not drawn: " + "; ".join(failed))
-
-    def _start(self) -> None:
-        import multiprocessing
-
-        from vanishing_post.figures import _holoviews
-
-        _holoviews()  # imported before the fork: both processes have it for one import
-        context = multiprocessing.get_context("fork")
-        self._jobs = context.SimpleQueue()
-        self._report, theirs = context.Pipe()
-        self._process = context.Process(target=_drawing, args=(self._jobs, theirs), daemon=True)
-        self._process.start()
-        theirs.close()
-
-
-def _drawing(jobs: Any, report: Any) -> None:
-    """The drawing process: draw jobs until a stop, then report the failures."""
-    report.send(_draw_jobs(jobs))
-
-
-def _draw_jobs(jobs: Any) -> list[str]:
-    """Write each twin pair taken from ``jobs`` until a stop (None); the failures, named."""
-    failed = []
-    while (job := jobs.get()) is not None:
-        name, values, fmt, wide, narrow = job
-        try:
-            write_twins(name, values, fmt, wide, narrow)
-        except Exception as error:  # reported by finish(), in the build's own process
-            failed.append(f"figure '{name}' ({wide.name}): {type(error).__name__}: {error}")
-    return failed
-
-
-DRAWER = TwinDrawer()  # the build's one drawing process (plugins/vg_twins)
+def preload() -> None:
+    """Import what drawing a twin needs, ahead of the first twin (before a fork: once for both
+    processes)."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import matplotlib.ticker  # noqa: F401
+    import PIL.Image  # noqa: F401

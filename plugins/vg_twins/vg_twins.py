@@ -1,12 +1,13 @@
 """The static twin of every figure in every post, written into the site during ``nikola build``.
 
 Thin on purpose: find the ``figure`` shortcodes in each post's source, and yield one task per
-figure that has a drawing; ``vanishing_post.twins`` draws it, and draws it again only when a file
-its drawing is made from changes (``vanishing_post.sources.twin_files``). Generating the tasks
-reads sources and the registry only (no pandas, HoloViews or matplotlib), so a build with
-nothing to redraw imports none of them. ``render_posts`` depends on these tasks: on a fresh
-clone the twins exist before any page that shows them.
-"""
+figure that has a drawing. The task hands the figure to ``vanishing_post.drawing``, which draws
+its twins (and its page fragment, if the figure cache lacks it) beside the build, from one
+Bokeh model; a task runs again only when a file its twins are made from changes
+(``vanishing_post.sources.twin_files``). Generating the tasks reads sources and the registry
+only (no pandas, HoloViews or matplotlib), so a build with nothing to redraw imports none of
+them. ``render_posts`` depends on these tasks, so every figure is handed over before the first
+page asks for its fragment; ``vg_twins_wait`` waits for the twins at the end."""
 
 from __future__ import annotations
 
@@ -42,11 +43,16 @@ def _key(slug: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "page"
 
 
-def _write(name: str, values: dict, fmt: str, wide: str, narrow: str) -> None:
-    """Hand the twins to the drawing process; vg_twins_wait waits for them at the end."""
-    from vanishing_post.twins import DRAWER
+def _hand_over(
+    name: str, raw: dict, key: str, number: int, fmt: str, wide: str, narrow: str, cache: str
+) -> None:
+    """Hand the figure to the drawing processes: its twins, and its fragment too if the figure
+    cache lacks it (the page asks for it); vg_twins_wait waits for them at the end."""
+    from vanishing_post.cache import FigureCache
+    from vanishing_post.drawing import DRAWER, Job
 
-    DRAWER.submit(name, values, fmt, Path(wide), Path(narrow))
+    fragment = not FigureCache(Path(cache)).has(name, raw, key, number)
+    DRAWER.submit(Job(name, raw, key, number, fmt, Path(wide), Path(narrow), fragment))
 
 
 class FigureTwins(Task):
@@ -75,6 +81,7 @@ class FigureTwins(Task):
             return
         fmt = SITE_FORMAT
         sources = Sources()
+        cache = os.path.join(config["CACHE_FOLDER"], "vg_figures")  # the figure shortcode's
         for post in self.site.timeline:
             for lang in config["TRANSLATIONS"]:
                 source = post.translated_source_path(lang)
@@ -91,16 +98,19 @@ class FigureTwins(Task):
                         values = spec.values({k: v for k, v in raw.items() if k in params})
                     except FigureError:
                         continue  # the shortcode reports it and fails the build
+                    key = f"{slug}-{number}"
                     wide, narrow = (
                         os.path.join(config["OUTPUT_FOLDER"], *path.split("/"))
-                        for path in site_paths(f"{slug}-{number}")
+                        for path in site_paths(key)
                     )
                     yield {
                         "basename": self.name,
                         "name": wide,
                         "file_dep": sorted(str(p) for p in sources.twin_files(name)),
                         "targets": [wide, narrow],
-                        "actions": [(_write, (name, values, fmt, wide, narrow))],
+                        "actions": [
+                            (_hand_over, (name, raw, key, number, fmt, wide, narrow, cache))
+                        ],
                         "uptodate": [config_changed(repr((name, sorted(values.items()), fmt)))],
                         "clean": True,
                     }
