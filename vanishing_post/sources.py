@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 PACKAGE = Path(__file__).resolve().parent
 REGISTRY = "registry"
@@ -37,6 +38,9 @@ TWIN_PATH = ("twins",)
 # Modules that look one figure up in the registry, using no other figure's spec.
 LOOKUPS = frozenset(FRAGMENT_PATH + TWIN_PATH)
 PAGE_WIDE = ".js"  # scripts of vg-controls.js, in no fragment
+# What each package's modules import and name, by package root, with the stamps (modified time,
+# size) of its files then: the site's plugins each ask, and a build reads the package once.
+_READ: dict[Path, tuple[list[tuple[Path, int, int]], tuple[Any, ...]]] = {}
 
 
 def package_files(package: Path = PACKAGE) -> list[Path]:
@@ -81,6 +85,11 @@ class Sources:
     def _load(self) -> None:
         root = self.root
         self.files = package_files(root)
+        stamp = [(p, p.stat().st_mtime_ns, p.stat().st_size) for p in self.files]
+        if _READ.get(root, (None,))[0] == stamp:  # read by another Sources of this process
+            self.modules, self.imports, self.names, self.anyname = _READ[root][1]
+            self._read = True
+            return
         self.modules = {_module(root, p): p for p in self.files if p.suffix == ".py"}
         self.imports: dict[str, set[str]] = {}
         self.names: dict[str, set[str]] = {}  # figure name -> modules naming it
@@ -93,6 +102,7 @@ class Sources:
                     self.anyname.add(module)
                 else:
                     self.names.setdefault(named, set()).add(module)
+        _READ[root] = stamp, (self.modules, self.imports, self.names, self.anyname)
         self._read = True
 
     def _made_from(self, name: str, path: tuple[str, ...]) -> frozenset[Path]:

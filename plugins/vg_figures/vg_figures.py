@@ -7,6 +7,8 @@ lives in ``vanishing_post`` and knows nothing of Nikola. The module is not calle
 
 from __future__ import annotations
 
+import atexit
+import gc
 import html as markup
 import re
 import sys
@@ -35,6 +37,13 @@ class FigureShortcode(ShortcodePlugin):
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
         from vanishing_post.cache import FigureCache
+
+        # A build that drew figures holds the plotting libraries' millions of objects, and
+        # Python's last garbage collection at exit walks them all (a second, after the site is
+        # written). Frozen, they are skipped; files still close as their last reference goes.
+        # Registered as the plugin loads, before the plotting libraries register theirs, so it
+        # runs after those.
+        atexit.register(gc.freeze)
 
         self._numbers: Counter[tuple[str, str]] = Counter()
         self._draw = site.config.get("VG_FIGURES", True)

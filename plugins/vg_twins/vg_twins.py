@@ -44,14 +44,13 @@ def _key(slug: str) -> str:
 
 
 def _hand_over(
-    name: str, raw: dict, key: str, number: int, fmt: str, wide: str, narrow: str, cache: str
+    name: str, raw: dict, key: str, number: int, fmt: str, wide: str, narrow: str, cache: object
 ) -> None:
     """Hand the figure to the drawing processes: its twins, and its fragment too if the figure
-    cache lacks it (the page asks for it); vg_twins_wait waits for them at the end."""
-    from vanishing_post.cache import FigureCache
+    ``cache`` lacks it (the page asks for it); vg_twins_wait waits for them at the end."""
     from vanishing_post.drawing import DRAWER, Job
 
-    fragment = not FigureCache(Path(cache)).has(name, raw, key, number)
+    fragment = not cache.has(name, raw, key, number)
     DRAWER.submit(Job(name, raw, key, number, fmt, Path(wide), Path(narrow), fragment))
 
 
@@ -69,10 +68,10 @@ class FigureTwins(Task):
         return None
 
     def gen_tasks(self):
+        from vanishing_post.cache import FigureCache
         from vanishing_post.params import FigureError
         from vanishing_post.registry import FIGURES
         from vanishing_post.site_paths import SITE_FORMAT, site_paths
-        from vanishing_post.sources import Sources
 
         config = self.site.config
         self.site.scan_posts()  # the timeline is empty until some task asks for it
@@ -80,8 +79,9 @@ class FigureTwins(Task):
         if not config.get("VG_FIGURES", True):  # the bare site (`make bench`): no figures
             return
         fmt = SITE_FORMAT
-        sources = Sources()
-        cache = os.path.join(config["CACHE_FOLDER"], "vg_figures")  # the figure shortcode's
+        # the figure shortcode's cache: one for every task, so the package is read once
+        cache = FigureCache(Path(config["CACHE_FOLDER"]) / "vg_figures")
+        sources = cache.sources
         for post in self.site.timeline:
             for lang in config["TRANSLATIONS"]:
                 source = post.translated_source_path(lang)
