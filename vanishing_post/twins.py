@@ -12,6 +12,7 @@ the command line both call ``twin_bytes``. The bytes depend only on the figure a
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -262,16 +263,17 @@ def draw(
     SVG is one figure of sub-figures, vector to the end.
     """
     if fmt == "svg":
-        return _svg(drawing, phone=False) if wide else b"", _svg(
-            drawing, phone=True
-        ) if phone else b""
+        return (
+            _svg(drawing, phone=False) if wide else b"",
+            _svg(drawing, phone=True) if phone else b"",
+        )
     figures = [_figure(panel) for panel in drawing.panels]
     drawn = [b"", b""]
     if wide:
         drawn[0] = _palette(_grid([_pixels(f) for f in figures], drawing.columns))
     if phone:
         for figure in figures:
-            figure.set_size_inches(PHONE_INCHES)
+            _frame(figure, PHONE_INCHES)
             _legend_below(figure)
         drawn[1] = _palette(_grid([_pixels(f) for f in figures], 1))
     return drawn[0], drawn[1]
@@ -283,23 +285,46 @@ PHONE_INCHES = (3.6, 2.7)
 
 
 def _figure(panel: Panel) -> Any:
-    """``panel`` on a matplotlib figure of its own, the plot's size (no pyplot: nothing
-    global to close, nothing shown)."""
+    """``panel`` on a matplotlib figure of its own (no pyplot: nothing global to close,
+    nothing shown), its axes the plot's size, with room around them for all the text."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(panel.width / CSS_DPI, panel.height / CSS_DPI))
+    figure = Figure(facecolor=BACKGROUND)
     FigureCanvasAgg(figure)
-    _draw_panel(panel, figure)
+    _draw_panel(panel, figure.add_axes((0, 0, 1, 1), facecolor=BACKGROUND))
+    _frame(figure, (panel.width / CSS_DPI, panel.height / CSS_DPI))
     return figure
 
 
-def _draw_panel(panel: Panel, figure: Any) -> None:
-    """``panel``'s series, text and axes drawn on ``figure`` (a figure or a sub-figure)."""
+# Room on the canvas around a plot's box (inches: left, bottom, right, top) for its tick
+# labels, axis labels, title and a phone's legend under it; the image is cropped to what is
+# drawn. Within the box the axes sit as in matplotlib's default subplot.
+ROOM = (0.8, 1.6, 0.8, 0.8)
+BOX = (0.125, 0.11, 0.9, 0.88)  # the axes' left, bottom, right and top, as box fractions
+
+
+def _frame(figure: Any, size: tuple[float, float]) -> None:
+    """Set ``figure``'s canvas for a plot box of ``size`` inches, room around it included."""
+    width, height = size
+    left, bottom, right, top = ROOM
+    whole = (left + width + right, bottom + height + top)
+    figure.set_size_inches(whole)
+    x0, y0, x1, y1 = BOX
+    figure.axes[0].set_position(
+        (
+            (left + x0 * width) / whole[0],
+            (bottom + y0 * height) / whole[1],
+            (x1 - x0) * width / whole[0],
+            (y1 - y0) * height / whole[1],
+        )
+    )
+
+
+def _draw_panel(panel: Panel, axes: Any) -> None:
+    """``panel``'s series, text and scales drawn on ``axes``."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    figure.set_facecolor(BACKGROUND)
-    axes = figure.add_subplot(facecolor=BACKGROUND)
     for line in panel.series:
         if line.marker:
             area = (line.marker * PT_PER_PX) ** 2
@@ -379,7 +404,8 @@ def _svg(drawing: Sketch, *, phone: bool) -> bytes:
     FigureCanvasSVG(figure)
     places = figure.subfigures(rows, columns, squeeze=False).flat  # the last row may have gaps
     for panel, place in zip(panels, places, strict=False):
-        _draw_panel(panel, place)
+        place.set_facecolor(BACKGROUND)
+        _draw_panel(panel, place.add_subplot(facecolor=BACKGROUND))
         if phone:
             _legend_below(place)
     out = io.BytesIO()
@@ -391,21 +417,26 @@ def _svg(drawing: Sketch, *, phone: bool) -> bytes:
 def _pixels(figure: Any) -> Any:
     """The figure at ``DPI`` as an RGB image cropped to its drawn content.
 
-    What ``savefig(bbox_inches="tight")`` gives, for less: the box is found by a layout pass
-    that rasterises nothing, and the pixels come raw, not as a PNG we would only decode again.
+    What ``savefig(bbox_inches="tight")`` gives, for less: one drawing, whose pixels are
+    cropped to the box its artists take (``ROOM`` leaves space for all of them), instead of a
+    layout pass, a second drawing and a PNG we would only decode again. Whatever reaches past
+    the canvas takes matplotlib's own way, which widens the canvas.
     """
     from PIL import Image
 
-    figure.draw_without_rendering()
-    box = figure.get_tightbbox().padded(PAD_INCHES)
-    out = io.BytesIO()
-    figure.savefig(out, format="rgba", bbox_inches=box, **_SAVE)
-    size = int(box.width * DPI), int(box.height * DPI)
-    if size[0] * size[1] * 4 != len(out.getvalue()):  # matplotlib rounded otherwise: ask it
+    figure.set_dpi(DPI)
+    canvas = figure.canvas
+    canvas.draw()
+    box = figure.get_tightbbox(canvas.get_renderer()).padded(PAD_INCHES)
+    width, height = canvas.get_width_height()
+    left, right = math.floor(box.x0 * DPI), math.ceil(box.x1 * DPI)
+    top, bottom = height - math.ceil(box.y1 * DPI), height - math.floor(box.y0 * DPI)
+    if left < 0 or top < 0 or right > width or bottom > height:
         out = io.BytesIO()
         figure.savefig(out, format="png", bbox_inches="tight", **_SAVE)
         return Image.open(out).convert("RGB")
-    return Image.frombuffer("RGBA", size, out.getvalue()).convert("RGB")
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba())
+    return image.crop((left, top, right, bottom)).convert("RGB")
 
 
 def _grid(images: list[Any], columns: int) -> Any:
