@@ -6,7 +6,8 @@
   out of the post, alternated; wall-clock and CPU seconds (children's user + system, steadier
   on a shared machine), and the difference;
 * the section's own work in one warm process (HoloViews already imported by the post's other
-  figures): each figure's HTML fragment, its two static twins, the quoted numbers;
+  figures): each figure's Bokeh model and HTML fragment, its two static twins drawn from that
+  model, the quoted numbers;
 
 and the gzipped bytes of the section's three figure fragments. The target is at most 1 s added.
 """
@@ -63,25 +64,29 @@ def cold_build(root: Path) -> tuple[float, float]:
 
 
 def section_work() -> dict[str, float]:
-    """Seconds of the section's own work, in a process where HoloViews is already warm."""
+    """Seconds of the section's own work, in a process where HoloViews is already warm: each
+    figure as a build makes it (``drawing``: one Bokeh model for the fragment and the twins)."""
     from vanishing_post import quantities
-    from vanishing_post.embed import figure_html
-    from vanishing_post.twins import twin_bytes, twin_pair
+    from vanishing_post.drawing import Job, work
 
-    figure_html("decay", {}, key="warm-1")  # what the post's other figures already paid
-    twin_bytes("decay", {}, "png")
-    times = {}
-    start = time.perf_counter()
-    for name in quantities.QUANTITIES:
-        quantities.quantity_text(name)
-    times["numbers"] = time.perf_counter() - start
-    for name in FIGURES:
+    with tempfile.TemporaryDirectory() as tmp:
+
+        def job(name: str) -> Job:
+            wide, narrow = Path(tmp, f"{name}.png"), Path(tmp, f"{name}-narrow.png")
+            return Job(name, {}, f"bench-{name}", 1, "png", wide, narrow, fragment=True)
+
+        made: list[float] = []  # when each fragment was handed over
+        work(job("decay"), lambda key, html: None)  # what the post's other figures paid
+        times = {}
         start = time.perf_counter()
-        figure_html(name, {}, key=f"bench-{name}")
-        times[f"{name} html"] = time.perf_counter() - start
-        start = time.perf_counter()
-        twin_pair(name, {}, "png")  # the wide twin and the phone's, as a build draws them
-        times[f"{name} twins"] = time.perf_counter() - start
+        for name in quantities.QUANTITIES:
+            quantities.quantity_text(name)
+        times["numbers"] = time.perf_counter() - start
+        for name in FIGURES:
+            start = time.perf_counter()
+            work(job(name), lambda key, html: made.append(time.perf_counter()))
+            times[f"{name} model+html"] = made[-1] - start
+            times[f"{name} twins"] = time.perf_counter() - made[-1]
     times["total"] = sum(times.values())
     return times
 
