@@ -42,6 +42,13 @@ def test_a_job_without_its_fragment_makes_only_the_twins(tmp_path):
     assert made == {} and len(list(tmp_path.iterdir())) == 2
 
 
+def test_a_table_job_makes_only_its_fragment(tmp_path):
+    job = Job("numbers", {}, "post-3", 3, "png", None, None, True)
+    made = {}
+    assert work(job, made.__setitem__) is None
+    assert made == {"post-3": _page_fragment(job)} and list(tmp_path.iterdir()) == []
+
+
 def test_a_fragment_that_fails_is_left_to_the_page(tmp_path):
     made = {}
     work(_job(tmp_path, "post-1", raw={"steps": "4", "title": "x" * 500}), made.__setitem__)
@@ -94,4 +101,23 @@ def test_a_drawer_given_nothing_has_nothing_to_wait_for():
     drawer = Drawer()
     assert drawer.fragment("post-1", "decay", {}) is None
     drawer.finish()
+    assert not drawer.busy
+
+
+def test_a_drawing_process_that_dies_fails_the_build_instead_of_hanging_it(tmp_path, monkeypatch):
+    import os
+
+    from vanishing_post.params import FigureSpec
+    from vanishing_post.registry import FIGURES
+
+    def dies(values):
+        os._exit(3)  # as a crash would: no exception, no report
+
+    spec = FigureSpec("dies", "A figure whose drawing process dies", (), dies, draw=dies)
+    monkeypatch.setitem(FIGURES, "dies", spec)
+    drawer = Drawer()
+    drawer.submit(_job(tmp_path, "post-1", name="dies", raw={}))
+    assert drawer.fragment("post-1", "dies", {}) is None  # the page makes it, and says why
+    with pytest.raises(RuntimeError, match="stopped|died"):
+        drawer.finish()
     assert not drawer.busy

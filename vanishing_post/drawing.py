@@ -1,17 +1,18 @@
-"""A build's figures drawn on both cores: each figure's Bokeh model built once, for its page
-fragment and for its static twins, by whichever of two processes is free.
+"""A build's figures drawn in two processes beside it: each figure's Bokeh model built once, for
+its page fragment and for its static twins, by whichever drawing process is free.
 
-Before any page is rendered, the site's build hands over one ``Job`` per figure whose twins are
-out of date (plugins/vg_twins), asking for its fragment too when the figure cache lacks it. The
-first job imports the plotting libraries, then the process forks, so both processes have them
-for one import. The second process works through the jobs while the first renders pages; when
-a page needs a fragment a job makes (``fragment``), the first works jobs too until that one is
-made. ``finish`` (plugins/vg_twins_wait) works what is left, waits for the second process, and
-raises, naming each, if a twin could not be drawn. Pure of Nikola.
+The build hands over one ``Job`` per figure whose twins are out of date, and per table on the
+same page, with the fragment when the figure cache lacks it (plugins/vg_twins). ``start`` forks
+the first drawing process, which imports the plotting libraries and then forks the second, so
+both have them for one import; the build itself imports none of them and goes on meanwhile
+(a build that will surely draw starts them before it has read its posts). ``fragment`` waits
+for the fragment a page needs; ``finish`` (plugins/vg_twins_wait) waits for every job and
+raises, naming each, if a twin could not be drawn. Pure of Nikola; Linux (``fork``).
 """
 
 from __future__ import annotations
 
+import os
 import queue
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,18 +22,22 @@ from typing import Any
 from vanishing_post.params import TITLE, lookup
 from vanishing_post.registry import FIGURES
 
+DRAWERS = 2  # drawing processes: one per core of the machine this is built on
+WAIT_S = 1.0  # how often a wait looks whether the process it waits for is still there
+
 
 @dataclass(frozen=True)
 class Job:
-    """One figure on one page: its twins to write and, if ``fragment``, its HTML to make."""
+    """One figure on one page: its twins to write (a table has none) and, if ``fragment``, its
+    HTML to make."""
 
     name: str
     raw: Mapping[str, str]  # the shortcode's arguments as written, the title too
     key: str  # the figure's id on the page, which its twins are named after
     number: int
     fmt: str
-    wide: Path
-    narrow: Path
+    wide: Path | None
+    narrow: Path | None
     fragment: bool
 
 
@@ -47,15 +52,16 @@ def work(job: Job, made: Callable[[str, str | None], None]) -> str | None:
     from vanishing_post.site_paths import site_paths
 
     spec = lookup(FIGURES, job.name)
-    drawing = problem = None
+    drawing = model = problem = None
     try:
         model = spec.build(spec.values({k: v for k, v in job.raw.items() if k != TITLE.name}))
-        drawing = twins.sketch(model)  # read before the fragment takes the model over
+        if job.wide is not None:
+            drawing = twins.sketch(model)  # read before the fragment takes the model over
     except Exception as error:
         problem = _failed(job, error)
     if job.fragment:
         html = None
-        if drawing is not None:
+        if problem is None:
             wide, narrow = site_paths(job.key)
             try:
                 html = embed.figure_html(
@@ -73,128 +79,166 @@ def work(job: Job, made: Callable[[str, str | None], None]) -> str | None:
 
 
 def _failed(job: Job, error: Exception) -> str:
-    return f"figure '{job.name}' ({job.wide.name}): {type(error).__name__}: {error}"
+    where = job.wide.name if job.wide is not None else job.key
+    return f"figure '{job.name}' ({where}): {type(error).__name__}: {error}"
 
 
 class Drawer:
-    """The jobs of one build, shared by this process and a second one it forks on the first."""
+    """The jobs of one build and the two processes drawing them."""
 
     def __init__(self) -> None:
         self._jobs: Any = None
-        self._report: Any = None
+        self._reports: Any = None
         self._process: Any = None
         self._asked: dict[str, Job] = {}  # fragments a job will make, by figure key
         self._made: dict[str, str | None] = {}
         self._failed: list[str] = []
-        self._done = False
+        self._drawers = DRAWERS  # the drawing processes still to report they are done
 
     @property
     def busy(self) -> bool:
-        """Whether jobs were handed over that ``finish`` has not waited for yet."""
+        """Whether drawing processes were started that ``finish`` has not waited for yet."""
         return self._process is not None
+
+    def start(self) -> None:
+        """Start the drawing processes, if not yet: their import then overlaps the build."""
+        if self._process is not None:
+            return
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._jobs, self._reports = context.Queue(), context.Queue()
+        self._process = context.Process(
+            target=_first_drawer, args=(self._jobs, self._reports), daemon=True
+        )
+        self._process.start()
 
     def submit(self, job: Job) -> None:
         """Hand ``job`` over; returns at once."""
-        if self._process is None:
-            self._start()
+        self.start()
         if job.fragment:
             self._asked[job.key] = job
             self._made.pop(job.key, None)  # one an earlier, failed build left behind
         self._jobs.put(job)
 
     def fragment(self, key: str, name: str, raw: Mapping[str, Any]) -> str | None:
-        """The fragment of figure ``key`` if a job was asked for it with this name and these
-        arguments, once made (working jobs meanwhile); None when the caller must make it."""
+        """The fragment of figure ``key`` once made, if a job was asked for it with this name
+        and these arguments; None when the caller must make it."""
         job = self._asked.pop(key, None)
         if job is None or (job.name, dict(job.raw)) != (name, {k: str(v) for k, v in raw.items()}):
             return None
-        while key not in self._made:
-            self._receive(wait=False)
-            if key in self._made or self._work_one():
-                continue
-            if not self._receive(wait=True):
-                break  # the second process stopped: finish() says so
+        while key not in self._made and self._drawers == DRAWERS and self._receive():
+            pass
         return self._made.pop(key, None)
 
     def finish(self) -> None:
         """Wait for every job; RuntimeError naming each twin that could not be drawn."""
         if self._process is None:
             return
-        # One stop for each process, behind the jobs: each works jobs until it takes a stop,
-        # so every job is done once, by whichever process was free.
-        self._jobs.put(None)
-        self._jobs.put(None)
-        while (job := self._jobs.get()) is not None:
-            self._work(job)
-        while not self._done:
-            if not self._receive(wait=True) and not self._done:
-                self._failed.append(
-                    f"the drawing process stopped (exit code {self._process.exitcode})"
-                )
-                break
+        for _ in range(DRAWERS):  # behind every job: one stop for each drawing process
+            self._jobs.put(None)
+        while self._drawers and self._receive():
+            pass
+        if self._drawers:
+            code = self._process.exitcode
+            self._failed.append(f"the drawing processes stopped (exit code {code})")
         self._process.join()
-        self._report.close()
         failed = self._failed
         self.__init__()
         if failed:
             raise RuntimeError("static twins not drawn: " + "; ".join(failed))
 
-    def _start(self) -> None:
-        import multiprocessing
+    def _receive(self) -> bool:
+        """Take one report, waiting for it; False once none can come (the processes are gone)."""
+        while True:
+            try:
+                kind, *rest = self._reports.get(timeout=WAIT_S)
+                break
+            except queue.Empty:
+                if self._process.is_alive():
+                    continue
+                try:  # what it sent as it stopped
+                    kind, *rest = self._reports.get(timeout=WAIT_S)
+                    break
+                except queue.Empty:
+                    return False
+        if kind == "made":
+            self._made[rest[0]] = rest[1]
+        elif kind == "failed":
+            self._failed.append(rest[0])
+        elif kind == "lost":  # the second process died: its job's fragment will never come
+            self._failed.append(rest[0])
+            self._drawers -= 1
+        else:
+            self._drawers -= 1
+        return True
 
-        from vanishing_post.figures import _holoviews
-        from vanishing_post.twins import preload
 
-        _holoviews()  # imported before the fork: both processes have it for one import
-        preload()
-        context = multiprocessing.get_context("fork")
-        self._jobs = context.Queue()
-        self._report, theirs = context.Pipe()
-        self._process = context.Process(target=_drawing, args=(self._jobs, theirs), daemon=True)
-        self._process.start()
-        theirs.close()
+def _first_drawer(jobs: Any, reports: Any) -> None:
+    """The first drawing process: import, fork the second, then both work jobs until a stop."""
+    _die_with_parent()
+    from vanishing_post.figures import _holoviews
+    from vanishing_post.twins import preload
 
-    def _work_one(self) -> bool:
-        """Work the next job if one is waiting; whether there was one."""
+    _holoviews()
+    preload()
+    second = os.fork()
+    if second == 0:
         try:
-            job = self._jobs.get_nowait()
+            _die_with_parent()
+            _work_jobs(jobs, reports, None)
+        finally:
+            reports.close()
+            reports.join_thread()  # everything sent before this process ends
+            os._exit(0)
+    _work_jobs(jobs, reports, second)
+
+
+def _work_jobs(jobs: Any, reports: Any, second: int | None) -> None:
+    """Work jobs until a stop, reporting each fragment and failure; the first process also
+    watches the second, and reports it lost if it dies."""
+
+    def made(key: str, html: str | None) -> None:
+        reports.put(("made", key, html))
+
+    while True:
+        try:
+            job = jobs.get(timeout=WAIT_S)
         except queue.Empty:
-            return False
-        if job is None:  # not before finish(); kept for the process it was meant for
-            self._jobs.put(None)
-            return False
-        self._work(job)
-        return True
-
-    def _work(self, job: Job) -> None:
-        problem = work(job, self._made.__setitem__)
+            second = _watch(second, reports, wait=False)
+            continue
+        if job is None:
+            break
+        problem = work(job, made)
         if problem:
-            self._failed.append(problem)
-
-    def _receive(self, *, wait: bool) -> bool:
-        """Take the second process's reports (one at least if ``wait``); False once it is gone."""
-        try:
-            while not self._done and (wait or self._report.poll()):
-                wait = False
-                kind, *rest = self._report.recv()
-                if kind == "made":
-                    self._made[rest[0]] = rest[1]
-                elif kind == "failed":
-                    self._failed.append(rest[0])
-                else:
-                    self._done = True
-        except (EOFError, OSError):
-            return False
-        return True
+            reports.put(("failed", problem))
+        second = _watch(second, reports, wait=False)
+    _watch(second, reports, wait=True)
+    reports.put(("done",))
 
 
-def _drawing(jobs: Any, report: Any) -> None:
-    """The second process: work jobs until a stop, reporting each fragment and failure."""
-    while (job := jobs.get()) is not None:
-        problem = work(job, lambda key, html: report.send(("made", key, html)))
-        if problem:
-            report.send(("failed", problem))
-    report.send(("done",))
+def _watch(second: int | None, reports: Any, *, wait: bool) -> int | None:
+    """The second process's id while it runs; None once it has ended (reported if it died)."""
+    if second is None:
+        return None
+    pid, status = os.waitpid(second, 0 if wait else os.WNOHANG)
+    if pid == 0:
+        return second
+    if status != 0:
+        reports.put(("lost", f"the second drawing process died (wait status {status})"))
+    return None
+
+
+def _die_with_parent() -> None:
+    """Linux: end when the process that started this one ends, even if it is killed, so no
+    drawing process outlives a failed build."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (AttributeError, OSError):
+        pass
 
 
 DRAWER = Drawer()  # the build's drawer (plugins vg_twins, vg_figures and vg_twins_wait)

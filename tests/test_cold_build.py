@@ -1,0 +1,60 @@
+"""A cold `nikola build` (a fresh clone): the figures are drawn by two processes beside the
+build, started as the plugins load, and the build's own process imports no plotting library.
+
+One real build, run the way `nikola build --strict` runs (its command line included), that
+reports at the end which plotting libraries its own process holds.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.sites import copy_site
+
+PLOTTING = ("holoviews", "hvplot", "panel", "bokeh", "matplotlib")
+BUILD_AND_REPORT = f"""
+import json, sys
+sys.argv = ["nikola", "build", "--strict"]
+from nikola.__main__ import main
+status = main(sys.argv[1:])
+print("IMPORTED " + json.dumps(sorted(m for m in {PLOTTING!r} if m in sys.modules)))
+sys.exit(status)
+"""
+
+
+@pytest.fixture(scope="module")
+def cold(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    root = copy_site(tmp_path_factory.mktemp("cold"))
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD_AND_REPORT],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return root, done
+
+
+def test_the_cold_build_succeeds(cold):
+    _, done = cold
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_build_process_imports_no_plotting_library(cold):
+    _, done = cold
+    [line] = [x for x in done.stdout.splitlines() if x.startswith("IMPORTED ")]
+    assert json.loads(line.removeprefix("IMPORTED ")) == [], done.stdout + done.stderr
+
+
+def test_every_figure_has_its_fragment_and_its_twins(cold):
+    root, _ = cold
+    page = (root / "output/posts/rnns-and-vanishing-gradients/index.html").read_text()
+    assert page.count('class="vg-figure"') == 9 and "Bokeh" in page
+    twins = sorted(p.name for p in (root / "output/figures").iterdir())
+    assert len(twins) == 2 * 9  # 7 drawings in one post, 2 in the other; tables have none
+    assert not [name for name in twins if name.endswith(".part")]
