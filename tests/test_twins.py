@@ -244,3 +244,19 @@ def test_one_twin_asked_for_is_the_one_of_the_pair(fmt):
     wide, narrow = twin_pair("compression", {}, fmt)
     assert twin_bytes("compression", {}, fmt) == wide
     assert twin_bytes("compression", {}, fmt, narrow=True) == narrow
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+@pytest.mark.parametrize("name", ["sigmoid-tangent", "compression", "decay", "layer-gradients"])
+def test_a_twin_is_cropped_close_to_what_it_draws(name, narrow):
+    import numpy as np
+
+    from vanishing_post.twins import BACKGROUND, DPI, PAD_INCHES
+
+    image = Image.open(io.BytesIO(twin_bytes(name, {}, "png", narrow=narrow))).convert("RGB")
+    background = np.array([int(BACKGROUND[i : i + 2], 16) for i in (1, 3, 5)])
+    ink = np.any(np.asarray(image) != background, axis=2)
+    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    pad = round(PAD_INCHES * DPI)
+    margins = [rows[0], columns[0], ink.shape[0] - 1 - rows[-1], ink.shape[1] - 1 - columns[-1]]
+    assert all(pad - 2 <= margin <= pad + 1 for margin in margins), margins

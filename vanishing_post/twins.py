@@ -12,7 +12,6 @@ the command line both call ``twin_bytes``. The bytes depend only on the figure a
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -417,47 +416,54 @@ def _svg(drawing: Sketch, *, phone: bool) -> bytes:
 def _pixels(figure: Any) -> Any:
     """The figure at ``DPI`` as an RGB image cropped to its drawn content.
 
-    What ``savefig(bbox_inches="tight")`` gives, for less: one drawing, whose pixels are
-    cropped to the box its artists take (``ROOM`` leaves space for all of them), instead of a
-    layout pass, a second drawing and a PNG we would only decode again. Whatever reaches past
-    the canvas takes matplotlib's own way, which widens the canvas.
+    What ``savefig(bbox_inches="tight")`` gives, for less: one drawing, cropped to the pixels
+    that differ from the background (``ROOM`` leaves space for all the text), instead of a
+    layout pass, a second drawing and a PNG we would only decode again. A drawing that
+    reaches the canvas's edge takes matplotlib's own way, which widens the canvas.
     """
-    from PIL import Image
+    from PIL import Image, ImageChops
 
     figure.set_dpi(DPI)
     canvas = figure.canvas
     canvas.draw()
-    box = figure.get_tightbbox(canvas.get_renderer()).padded(PAD_INCHES)
-    width, height = canvas.get_width_height()
-    left, right = math.floor(box.x0 * DPI), math.ceil(box.x1 * DPI)
-    top, bottom = height - math.ceil(box.y1 * DPI), height - math.floor(box.y0 * DPI)
-    if left < 0 or top < 0 or right > width or bottom > height:
+    size = canvas.get_width_height()
+    image = Image.frombuffer("RGBA", size, canvas.buffer_rgba()).convert("RGB")
+    drawn = ImageChops.difference(image, Image.new("RGB", size, BACKGROUND)).getbbox()
+    if drawn is None or min(drawn[:2]) == 0 or drawn[2] == size[0] or drawn[3] == size[1]:
         out = io.BytesIO()
         figure.savefig(out, format="png", bbox_inches="tight", **_SAVE)
         return Image.open(out).convert("RGB")
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba())
-    return image.crop((left, top, right, bottom)).convert("RGB")
+    pad = round(PAD_INCHES * DPI)
+    left, top, right, bottom = drawn
+    width, height = size
+    return image.crop(
+        (max(left - pad, 0), max(top - pad, 0), min(right + pad, width), min(bottom + pad, height))
+    )
 
 
 def _grid(images: list[Any], columns: int) -> Any:
-    """``images`` in rows of ``columns``, each row as high as its tallest, on the background
-    of the plots (their corner's colour)."""
+    """``images`` in rows of ``columns``, each row as high as its tallest, ``GAP_INCHES``
+    between them, on the plots' background."""
     from PIL import Image
 
+    gap = round(GAP_INCHES * DPI)
     rows = [images[i : i + columns] for i in range(0, len(images), columns)]
     size = (
-        max(sum(image.width for image in row) for row in rows),
-        sum(max(image.height for image in row) for row in rows),
+        max(sum(image.width for image in row) + gap * (len(row) - 1) for row in rows),
+        sum(max(image.height for image in row) for row in rows) + gap * (len(rows) - 1),
     )
-    whole = Image.new("RGB", size, images[0].getpixel((0, 0)))
+    whole = Image.new("RGB", size, BACKGROUND)
     top = 0
     for row in rows:
         left = 0
         for image in row:
             whole.paste(image, (left, top))
-            left += image.width
-        top += max(image.height for image in row)
+            left += image.width + gap
+        top += max(image.height for image in row) + gap
     return whole
+
+
+GAP_INCHES = 0.15  # between panels: each image is cropped close to what it shows
 
 
 # Superscript digits: log-axis tick labels as text (10⁻⁹) rather than matplotlib's mathtext
