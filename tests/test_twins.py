@@ -260,3 +260,11 @@ def test_a_twin_is_cropped_close_to_what_it_draws(name, narrow):
     pad = round(PAD_INCHES * DPI)
     margins = [rows[0], columns[0], ink.shape[0] - 1 - rows[-1], ink.shape[1] - 1 - columns[-1]]
     assert all(pad - 2 <= margin <= pad + 1 for margin in margins), margins
+
+
+@pytest.mark.parametrize("name", PLOTTED + ["activations", "layer-gradients", "skip-connections"])
+def test_the_phone_twin_is_about_as_wide_as_its_plot_long_titles_wrapped(name):
+    from vanishing_post.twins import DPI
+
+    width, _ = _size(twin_bytes(name, {}, "png", narrow=True))
+    assert width <= 1.1 * PHONE_INCHES[0] * DPI

@@ -273,7 +273,7 @@ def draw(
     if phone:
         for figure in figures:
             _frame(figure, PHONE_INCHES)
-            _legend_below(figure)
+            _for_phone(figure)
         drawn[1] = _palette(_grid([_pixels(f) for f in figures], 1))
     return drawn[0], drawn[1]
 
@@ -352,6 +352,20 @@ def _draw_panel(panel: Panel, axes: Any) -> None:
         axes.legend(loc=panel.legend, fontsize=9, framealpha=0.8)
 
 
+# A phone's title: wrapped at this many characters, so it does not make the image wider than
+# the plot (and the plot smaller on the screen).
+PHONE_TITLE_CHARS = 40
+
+
+def _for_phone(figure: Any) -> None:
+    """The phone's version of ``figure``'s text: titles wrapped, the legend under the plot."""
+    import textwrap
+
+    for axes in figure.axes:
+        axes.set_title(textwrap.fill(axes.get_title(), PHONE_TITLE_CHARS))
+    _legend_below(figure)
+
+
 def _legend_below(figure: Any) -> None:
     """On a phone's narrow plot a legend inside the axes covers the lines: set it under the
     plot instead, below the x axis's ticks and label, in two columns."""
@@ -406,7 +420,7 @@ def _svg(drawing: Sketch, *, phone: bool) -> bytes:
         place.set_facecolor(BACKGROUND)
         _draw_panel(panel, place.add_subplot(facecolor=BACKGROUND))
         if phone:
-            _legend_below(place)
+            _for_phone(place)
     out = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "vanishing-gradients", "svg.fonttype": "none"}):
         figure.savefig(out, format="svg", metadata=_NO_STAMP["svg"], bbox_inches="tight", **_SAVE)
