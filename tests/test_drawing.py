@@ -121,3 +121,19 @@ def test_a_drawing_process_that_dies_fails_the_build_instead_of_hanging_it(tmp_p
     with pytest.raises(RuntimeError, match="stopped|died"):
         drawer.finish()
     assert not drawer.busy
+
+
+def test_a_build_that_ends_early_leaves_no_half_written_twin(tmp_path):
+    from PIL import Image
+
+    drawer = Drawer()
+    for n in range(2, 8):
+        drawer.submit(_job(tmp_path, f"post-{n}", raw={"steps": str(n)}, fragment=False))
+    drawer.fragment("post-2", "decay", {"steps": "2"})  # nothing: the page makes its own
+    drawer.abandon()  # what the build's exit does when an author's mistake stopped it
+    assert not drawer.busy
+    written = sorted(tmp_path.iterdir())
+    assert not [p for p in written if p.suffix == ".part"]
+    for path in written:
+        Image.open(path).verify()  # whole
+    assert len(written) < 12  # it stopped: not every job was drawn

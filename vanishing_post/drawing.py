@@ -12,6 +12,7 @@ raises, naming each, if a twin could not be drawn. Pure of Nikola; Linux (``fork
 
 from __future__ import annotations
 
+import atexit
 import os
 import queue
 from collections.abc import Callable, Mapping
@@ -24,6 +25,7 @@ from vanishing_post.registry import FIGURES
 
 DRAWERS = 2  # drawing processes: one per core of the machine this is built on
 WAIT_S = 1.0  # how often a wait looks whether the process it waits for is still there
+ABANDON_S = 10.0  # the longest an ended build waits for the drawing processes to stop
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class Drawer:
         self._made: dict[str, str | None] = {}
         self._failed: list[str] = []
         self._drawers = DRAWERS  # the drawing processes still to report they are done
+        self._stop: Any = None  # set when the build ends before finish(): stop after this job
 
     @property
     def busy(self) -> bool:
@@ -107,11 +110,12 @@ class Drawer:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        self._jobs, self._reports = context.Queue(), context.Queue()
+        self._jobs, self._reports, self._stop = context.Queue(), context.Queue(), context.Event()
         self._process = context.Process(
-            target=_first_drawer, args=(self._jobs, self._reports), daemon=True
+            target=_first_drawer, args=(self._jobs, self._reports, self._stop), daemon=True
         )
         self._process.start()
+        atexit.register(self.abandon)  # before multiprocessing's own exit kills them mid-file
 
     def submit(self, job: Job) -> None:
         """Hand ``job`` over; returns at once."""
@@ -143,10 +147,23 @@ class Drawer:
             code = self._process.exitcode
             self._failed.append(f"the drawing processes stopped (exit code {code})")
         self._process.join()
+        atexit.unregister(self.abandon)
         failed = self._failed
         self.__init__()
         if failed:
             raise RuntimeError("static twins not drawn: " + "; ".join(failed))
+
+    def abandon(self) -> None:
+        """Stop the drawing processes as soon as each has written the twins it is drawing, for
+        a build that ended early (an author's mistake): no half-written file is left behind."""
+        if self._process is None:
+            return
+        self._stop.set()
+        self._process.join(ABANDON_S)
+        if self._process.is_alive():
+            self._process.kill()
+        atexit.unregister(self.abandon)
+        self.__init__()
 
     def _receive(self) -> bool:
         """Take one report, waiting for it; False once none can come (the processes are gone)."""
@@ -174,7 +191,7 @@ class Drawer:
         return True
 
 
-def _first_drawer(jobs: Any, reports: Any) -> None:
+def _first_drawer(jobs: Any, reports: Any, stop: Any) -> None:
     """The first drawing process: import, fork the second, then both work jobs until a stop."""
     _die_with_parent()
     from vanishing_post.figures import _holoviews
@@ -186,17 +203,17 @@ def _first_drawer(jobs: Any, reports: Any) -> None:
     if second == 0:
         try:
             _die_with_parent()
-            _work_jobs(jobs, reports, None)
+            _work_jobs(jobs, reports, stop, None)
         finally:
             reports.close()
             reports.join_thread()  # everything sent before this process ends
             os._exit(0)
-    _work_jobs(jobs, reports, second)
+    _work_jobs(jobs, reports, stop, second)
 
 
-def _work_jobs(jobs: Any, reports: Any, second: int | None) -> None:
-    """Work jobs until a stop, reporting each fragment and failure; the first process also
-    watches the second, and reports it lost if it dies."""
+def _work_jobs(jobs: Any, reports: Any, stop: Any, second: int | None) -> None:
+    """Work jobs until a stop (in the queue, or ``stop`` set), reporting each fragment and
+    failure; the first process also watches the second, and reports it lost if it dies."""
 
     def made(key: str, html: str | None) -> None:
         reports.put(("made", key, html))
@@ -206,8 +223,10 @@ def _work_jobs(jobs: Any, reports: Any, second: int | None) -> None:
             job = jobs.get(timeout=WAIT_S)
         except queue.Empty:
             second = _watch(second, reports, wait=False)
+            if stop.is_set():
+                break
             continue
-        if job is None:
+        if job is None or stop.is_set():
             break
         problem = work(job, made)
         if problem:
