@@ -144,10 +144,18 @@ def _blank(grid: Any) -> bool:
 
 
 # A live table (a Bokeh Div, drawn in its own shadow root) in the page's type and table style,
-# so it fills the same box as its static twin, the same table in the page.
+# so it fills the same box as its static twin, the same table in the page. The page's font
+# comes as a custom property (the theme's --vg-text): those reach into shadow roots, while
+# `font: inherit` takes BokehJS's own 12 px from the layout around the table.
 TABLE_CSS = (
-    ":host { font: inherit; color: inherit; } table { border-collapse: collapse; } "
-    "th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; text-align: left; }"
+    ":host { font: var(--vg-text, inherit); color: inherit; } "
+    # BokehJS sets the text in an inline block: on the line's baseline, it left a gap under it
+    ".bk-clearfix { vertical-align: top; } "
+    "table { border-collapse: collapse; } "
+    "th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; text-align: left; } "
+    # a phone's column: smaller, as figures.css sets the static table, so the widest fits
+    "@media (max-width: 560px) { :host { font-size: 0.75rem; } "
+    "th, td { padding: 0.25rem 0.4rem; } }"
 )
 
 
@@ -157,6 +165,7 @@ def _page_styled_tables(parts: list[Any]) -> None:
     for div in sorted(of_type(parts, Div), key=_name):
         if "<table" in div.text:
             div.stylesheets = [*div.stylesheets, InlineStyleSheet(css=TABLE_CSS)]
+            div.margin = 0  # the static table it replaces has none
 
 
 def components(model: Any, key: str) -> tuple[str, str]:
