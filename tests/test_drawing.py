@@ -9,7 +9,7 @@ import pytest
 
 from vanishing_post.drawing import Drawer, Job, work
 from vanishing_post.embed import figure_html
-from vanishing_post.site_paths import site_paths
+from vanishing_post.site_paths import site_addresses
 from vanishing_post.twins import twin_pair
 
 
@@ -22,8 +22,8 @@ def _job(tmp_path: Path, key: str, name: str = "decay", raw=None, fragment: bool
 
 def _page_fragment(job: Job) -> str:
     """The fragment the page would make itself for ``job``'s figure."""
-    wide, narrow = site_paths(job.key)
-    return figure_html(job.name, job.raw, job.key, job.number, "/" + wide, "/" + narrow)
+    wide, narrow = site_addresses(job.key)
+    return figure_html(job.name, job.raw, job.key, job.number, wide, narrow)
 
 
 def test_a_job_makes_the_page_fragment_and_the_twins_the_page_would(tmp_path):

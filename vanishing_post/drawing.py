@@ -51,7 +51,7 @@ def work(job: Job, made: Callable[[str, str | None], None]) -> str | None:
     as any figure's (one line for an author's, the build stopped for a bug).
     """
     from vanishing_post import embed, twins
-    from vanishing_post.site_paths import site_paths
+    from vanishing_post.site_paths import site_addresses
 
     spec = lookup(FIGURES, job.name)
     drawing = model = problem = None
@@ -64,10 +64,10 @@ def work(job: Job, made: Callable[[str, str | None], None]) -> str | None:
     if job.fragment:
         html = None
         if problem is None:
-            wide, narrow = site_paths(job.key)
+            wide, narrow = site_addresses(job.key)
             try:
                 html = embed.figure_html(
-                    job.name, job.raw, job.key, job.number, "/" + wide, "/" + narrow, model=model
+                    job.name, job.raw, job.key, job.number, wide, narrow, model=model
                 )
             except Exception:
                 html = None

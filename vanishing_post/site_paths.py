@@ -18,3 +18,9 @@ SITE_FORMAT = "png"
 def site_paths(key: str) -> tuple[str, str]:
     """Where a built site keeps the twins of the figure ``key``: (wide, phone), from its root."""
     return f"{SITE_FOLDER}/{key}.{SITE_FORMAT}", f"{SITE_FOLDER}/{key}-narrow.{SITE_FORMAT}"
+
+
+def site_addresses(key: str) -> tuple[str, str]:
+    """The addresses a page gives the twins of the figure ``key``: (wide, phone)."""
+    wide, narrow = site_paths(key)
+    return "/" + wide, "/" + narrow

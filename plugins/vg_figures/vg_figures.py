@@ -67,14 +67,14 @@ class FigureShortcode(ShortcodePlugin):
         def draw() -> str:
             from vanishing_post.drawing import DRAWER
             from vanishing_post.embed import figure_html
-            from vanishing_post.site_paths import site_paths
+            from vanishing_post.site_paths import site_addresses
 
             made = DRAWER.fragment(key, names[0], params)  # handed over by the vg_twins task
             if made is not None:
                 return made
-            wide, narrow = site_paths(key)  # written by the vg_twins task
+            wide, narrow = site_addresses(key)  # written by the vg_twins task
             return figure_html(
-                names[0], params, key=key, number=number, twin="/" + wide, twin_narrow="/" + narrow
+                names[0], params, key=key, number=number, twin=wide, twin_narrow=narrow
             )
 
         try:
