@@ -12,10 +12,10 @@ from vanishing_post.params import FigureError
 from vanishing_post.twins import (
     PHONE_INCHES,
     _power_of_ten,
+    save,
     sketch,
     twin_bytes,
     twin_pair,
-    write_twins,
 )
 
 PLOTTED = ["sigmoid-tangent", "side-by-side", "compression", "decay"]
@@ -63,17 +63,24 @@ def test_bad_request_is_a_one_line_figure_error(name, raw, fmt, says):
     assert "\n" not in str(caught.value)
 
 
-def test_write_twins_writes_both_pngs_whole(tmp_path):
+def test_save_writes_both_pngs_whole(tmp_path):
+    from vanishing_post.registry import FIGURES
+
     wide, narrow = tmp_path / "figures" / "post-1.png", tmp_path / "figures" / "post-1-narrow.png"
-    write_twins("decay", {"steps": 3}, "png", wide, narrow)
+    spec = FIGURES["decay"]
+    save(sketch(spec.build(spec.values({"steps": 3}))), "png", wide, narrow)
     assert (wide.read_bytes(), narrow.read_bytes()) == twin_pair("decay", {"steps": 3}, "png")
     assert sorted(p.name for p in wide.parent.iterdir()) == ["post-1-narrow.png", "post-1.png"]
 
 
-def test_write_twins_leaves_nothing_behind_on_a_bad_value(tmp_path):
+def test_save_leaves_nothing_behind_when_the_drawing_fails(tmp_path):
+    from vanishing_post.twins import Panel, Series, Sketch
+
+    broken = Series(x=[0.0, 1.0], y=[0.0], colour="#000000", width=2)  # x and y differ
+    panel = Panel(640, 400, "t", "x", "y", None, None, False, False, None, (broken,))
     folder = tmp_path / "figures"
-    with pytest.raises(FigureError):
-        write_twins("decay", {"steps": "many"}, "png", folder / "a.png", folder / "b.png")
+    with pytest.raises(ValueError):
+        save(Sketch((panel,), 1), "png", folder / "a.png", folder / "b.png")
     assert not folder.exists() or list(folder.iterdir()) == []
 
 

@@ -518,13 +518,6 @@ def _palette(image: Any, colours: int = PNG_COLOURS) -> bytes:
     return out.getvalue()
 
 
-def write_twins(name: str, values: Mapping[str, Any], fmt: str, wide: Path, narrow: Path) -> None:
-    """``twin_pair`` into ``wide`` and ``narrow``, each whole or not at all (a failed draw
-    leaves no file)."""
-    spec = _drawn(name, fmt)
-    save(sketch(spec.build(spec.values(values))), fmt, wide, narrow)
-
-
 def save(drawing: Sketch, fmt: str, wide: Path, narrow: Path) -> None:
     """Both twins of ``drawing`` into ``wide`` and ``narrow``, each whole or not at all."""
     for data, path in zip(draw(drawing, fmt), (wide, narrow), strict=True):
