@@ -1,6 +1,6 @@
 # vanishing-gradients: `make site` builds the site, `make test` runs every test.
-# Both install what they need first: a Python virtual environment from requirements.lock and,
-# for the browser tests, Debian's chromium.
+# Both install what they need first: a Python virtual environment from requirements.lock and
+# Debian's chromium (the static twins are photographed in it; the browser tests run in it).
 
 PYTHON ?= python3
 VENV := .venv
@@ -18,7 +18,7 @@ $(STAMP): requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-site: $(STAMP)
+site: $(STAMP) chromium
 	$(BIN)/nikola build --strict
 	@echo
 	@echo "Built output/. View it with: make serve   (then open http://$(HOST):$(PORT)/)"
@@ -28,9 +28,10 @@ site: $(STAMP)
 serve: site
 	$(BIN)/nikola auto --address $(HOST) --port $(PORT)
 
+# Debian's chromium: the static twins are photographed in it, the browser tests run in it.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
+	  echo "Installing Debian's chromium"; \
 	  $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 

@@ -67,6 +67,14 @@ GLOBAL_CONTEXT = {"bokehjs": BOKEHJS}
 # build (its figures would never draw); add a template here only if it inherits figures.tmpl.
 FIGURE_TEMPLATES = ["figures.tmpl"]
 
+# Static twins (what readers without JavaScript, feeds, link previews and print see): each
+# figure's own fragment drawn by BokehJS in headless Chromium and photographed
+# (vanishing_post/twins.py), at the width the post's text column has on a desktop and on a
+# phone: (window width, column width) in CSS pixels. themes/vg's column is 46rem with 1rem
+# padding on each side. The twins are drawn with the site's own stylesheets.
+VG_TWIN_WIDTHS = {"wide": (736, 704), "narrow": (375, 343)}
+VG_TWIN_STYLESHEETS = ["themes/vg/assets/css/vg.css", "files/assets/css/figures.css"]
+
 # Our own plugins (plugins/) and templates (templates/) live beside this file.
 FAVICONS = (("icon", "/favicon.svg", "any"),)
 

@@ -3,8 +3,9 @@
 Each number is a median of several runs on this machine, and each verdict a ratio against a
 floor measured in the same run, never an absolute time: the cold build against a bare build of
 the same site with its figures turned off (VG_FIGURES=off) plus `import hvplot.pandas`, by wall
-clock: what the author waits for, the build drawing figures on both cores (its CPU seconds, both
-processes' together, are shown beside, not judged); the no-op rebuild against the bare site's, by
+clock: what the author waits for, the build drawing figures on every core (its CPU seconds, every
+process it starts included, Chromium's too, are shown beside, not judged); the no-op rebuild
+against the bare site's, by
 CPU seconds (one process each; steadier than wall clock on a shared machine); the post's bytes
 against BokehJS's own. The table is printed and written to bench/results.md.
 """
@@ -63,42 +64,95 @@ class Row:
 
 @dataclass
 class Took:
-    """How long a command took: wall-clock seconds and the CPU seconds it used."""
+    """How long a command took: wall-clock seconds, the CPU seconds it and every process it
+    started used, and the most memory they held at once (bytes, shared pages counted once)."""
 
     wall: float
     cpu: float
+    memory: int = 0
+
+
+# Runs a command as a child subreaper (Linux): the processes it starts that outlive their own
+# parents (the pool's forkserver, Chromium's) are reaped here, so their CPU time is counted.
+REAPER = (
+    "import ctypes, os, subprocess, sys\n"
+    "ctypes.CDLL(None).prctl(36, 1)\n"  # PR_SET_CHILD_SUBREAPER
+    "code = subprocess.call(sys.argv[1:])\n"
+    "while True:\n"
+    "    try:\n"
+    "        os.wait()\n"
+    "    except ChildProcessError:\n"
+    "        break\n"
+    "sys.exit(code)\n"
+)
+SAMPLE_S = 0.05  # how often the memory of a timed command's processes is read
 
 
 def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Took:
     """Time ``command``; a failure stops the bench with its output."""
+    from tests.processes import tree_memory
+
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(
-        command,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-    )
-    wall = time.perf_counter() - start
+    with tempfile.TemporaryFile("w+") as out:
+        running = subprocess.Popen(
+            [sys.executable, "-c", REAPER, *command],
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        memory = 0
+        while running.poll() is None:
+            memory = max(memory, tree_memory(running.pid))
+            time.sleep(SAMPLE_S)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        log = out.read()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        sys.exit(f"bench: {' '.join(command)} failed in {cwd}:\n{done.stdout}{done.stderr}")
+    if running.returncode != 0:
+        sys.exit(f"bench: {' '.join(command)} failed in {cwd}:\n{log}")
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return Took(wall, cpu)
+    return Took(wall, cpu, memory)
 
 
 NIKOLA = [sys.executable, "-m", "nikola", "build", "--strict"]
 IMPORT_HVPLOT = [sys.executable, "-c", "import hvplot.pandas"]
 
 
+SCALE_POSTS, SCALE_FIGURES = 10, 3  # posts added for the scale row, figures in each
+
+
+def scaled_site(folder: Path) -> tuple[Path, int]:
+    """A copy of the site with ``SCALE_POSTS`` more posts of ``SCALE_FIGURES`` figures each
+    (the registry's figures in turn), and how many figures it holds in all."""
+    from vanishing_post.registry import FIGURES
+
+    root = copy_site(folder)
+    names = sorted(FIGURES)
+    for post in range(SCALE_POSTS):
+        figures = [names[(post * SCALE_FIGURES + i) % len(names)] for i in range(SCALE_FIGURES)]
+        body = "\n\n".join(f"{{{{% figure {name} %}}}}" for name in figures)
+        (root / "posts" / f"scale-{post}.md").write_text(
+            f"<!--\n.. title: Scale {post}\n.. slug: scale-{post}\n"
+            f".. date: 2026-11-{post + 1:02d} 09:00:00 UTC\n.. template: figures.tmpl\n-->\n\n"
+            f"Figures to count.\n\n{body}\n"
+        )
+    shortcodes = sum(p.read_text().count("{{% figure ") for p in (root / "posts").iterdir())
+    return root, shortcodes
+
+
 def builds(work: Path, runs: int, noop_runs: int) -> dict[str, list[Took]]:
-    """Cold builds of the site and of the bare site, then no-op rebuilds, interleaved."""
-    times: dict[str, list[Took]] = {k: [] for k in ("cold", "bare", "hvplot", "noop", "bare_noop")}
+    """Cold builds of the site, of the bare site and of the site with more posts, then no-op
+    rebuilds, interleaved."""
+    kinds = ("cold", "bare", "hvplot", "scale", "noop", "bare_noop")
+    times: dict[str, list[Took]] = {k: [] for k in kinds}
     for run in range(runs):
         times["cold"].append(timed(NIKOLA, copy_site(work / f"full-{run}")))
         times["bare"].append(timed(NIKOLA, copy_site(work / f"bare-{run}"), BARE))
         times["hvplot"].append(timed(IMPORT_HVPLOT, ROOT))
+        times["scale"].append(timed(NIKOLA, scaled_site(work / f"scale-{run}")[0]))
     for _ in range(noop_runs):  # cheap, and noisier on a shared machine: more of them
         times["noop"].append(timed(NIKOLA, work / "full-0"))
         times["bare_noop"].append(timed(NIKOLA, work / "bare-0", BARE))
@@ -216,6 +270,22 @@ def drawing_times(browser, url: str, loads: int) -> dict[str, list[float]]:
     return times
 
 
+def twins_row() -> Row:
+    """Seconds per pair of static twins, the old path (matplotlib) against the new (the live
+    figure photographed in Chromium), in fresh processes, side by side (bench/twins.py)."""
+    from bench.twins import OLD, compare
+
+    both = compare()
+    old, new = both["old"], both["new"]
+    return Row(
+        f"time per pair of twins, new path (median of 3, {new['figures']:.0f} figures)",
+        f"{new['wall']:.3f} s (CPU {new['cpu']:.3f} s, Chromium's included); Chromium's start"
+        f" once a build {new['start_wall']:.2f} s (CPU {new['start_cpu']:.2f} s)",
+        f"old path (matplotlib, {OLD}) {old['wall']:.3f} s (CPU {old['cpu']:.3f} s)",
+        new["wall"] / old["wall"],
+    )
+
+
 def controls() -> object | None:
     """bench/controls.py (issue 3: payload and latency of the controls), when it has landed."""
     try:
@@ -252,7 +322,7 @@ def run(runs: int, noop_runs: int, loads: int) -> list[Row]:
                 TARGETS["cold"],
             )
         )
-        rows.append(  # the work done, both processes' CPU seconds together: shown, not judged
+        rows.append(  # the work done, every process's CPU seconds together: shown, not judged
             Row(
                 f"cold build, CPU seconds (median of {runs})",
                 f"{c['cold']:.2f} s",
@@ -260,6 +330,23 @@ def run(runs: int, noop_runs: int, loads: int) -> list[Row]:
                 c["cold"] / cpu_floor,
             )
         )
+        site_figures = sum(
+            p.read_text().count("{{% figure ") for p in (work / "full-0" / "posts").iterdir()
+        )
+        _, scaled = scaled_site(work / "count")
+        memory = {k: median([x.memory for x in v]) / 1e6 for k, v in taken.items()}
+        rows.append(
+            Row(
+                f"scale: the site plus {SCALE_POSTS} posts of {SCALE_FIGURES} figures, cold build"
+                f" (median of {runs})",
+                f"{t['scale']:.2f} s for {scaled} figures, {t['scale'] / scaled:.3f} s a figure"
+                f" (CPU {c['scale']:.2f} s); peak memory {memory['scale']:.0f} MB",
+                f"the site alone {t['cold']:.2f} s for {site_figures} figures, "
+                f"{t['cold'] / site_figures:.3f} s a figure; peak memory {memory['cold']:.0f} MB",
+                (t["scale"] / scaled) / (t["cold"] / site_figures),
+            )
+        )
+        rows.append(twins_row())
         rows.append(
             Row(
                 f"no-op rebuild (median of {noop_runs})",
@@ -387,7 +474,8 @@ def main(argv: list[str] | None = None, write: Callable[[str], object] = print) 
         f"({os.cpu_count()} cores), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
         "Times are medians; verdicts are ratios against floors measured in the same run, "
         "of wall-clock seconds for the cold build (what the author waits for: it draws the "
-        "figures in two processes, on both cores; their CPU seconds together are shown too) and "
+        "figures on every core, in a pool of processes and in headless Chromium; the CPU seconds "
+        "of every process it starts are shown too) and "
         "of CPU seconds for the no-op rebuild (one process; steadier on a shared machine). "
         "Page weight is what Chromium loads for the post, served uncompressed; gzipped sizes "
         "are each response gzipped at level 6.\n\n" + table(rows) + "\n"

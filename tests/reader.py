@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from PIL import Image
 
 SERIES_COLOURS = {"tan": (0xDD, 0xB3, 0x77), "blue": (0x46, 0x87, 0xB7), "red": (0xCE, 0x7B, 0x6D)}
@@ -351,3 +352,34 @@ def figure_parts(visit: Visit) -> list[dict[str, Any]]:
                      reserved: height(f.querySelector('.vg-static')),
                      drawn: height(f.querySelector('.vg-bokeh > div > *'))}; })"""
     )
+
+
+INK = 24  # a pixel this far from white in any channel is ink
+SAME = 48  # pixels this close in every channel are the same ink
+SHIFT = 2  # device pixels: one CSS pixel, how far a page may round a box (canvas or toolbar)
+TILE = 64  # device pixels: each square of the picture is laid on the other on its own
+
+
+def ink_shared(twin: Image.Image, live: Image.Image) -> float:
+    """Of the pixels that are ink in either picture, the share that is the same in both: each
+    tile of ``twin`` laid on ``live`` as well as a shift of up to ``SHIFT`` pixels lets it (a
+    page puts a canvas or a toolbar at a fractional position, and rounds it its own way)."""
+    a = np.asarray(twin.convert("RGB"), dtype=np.int16)
+    b = np.asarray(live.convert("RGB"), dtype=np.int16)
+    height, width = min(a.shape[0], b.shape[0]), min(a.shape[1], b.shape[1])
+    b = np.pad(b[:height, :width], ((SHIFT, SHIFT), (SHIFT, SHIFT), (0, 0)), constant_values=255)
+    inked = shared = 0
+    for top in range(0, height, TILE):
+        for left in range(0, width, TILE):
+            one = a[top : min(top + TILE, height), left : min(left + TILE, width)]
+            rows, cols = one.shape[:2]
+            best = None
+            for dy in range(2 * SHIFT + 1):
+                for dx in range(2 * SHIFT + 1):
+                    other = b[top + dy : top + dy + rows, left + dx : left + dx + cols]
+                    ink = ((255 - one).max(axis=2) > INK) | ((255 - other).max(axis=2) > INK)
+                    same = int((ink & (np.abs(one - other).max(axis=2) <= SAME)).sum())
+                    if best is None or same - int(ink.sum()) > best[0] - best[1]:
+                        best = (same, int(ink.sum()))
+            shared, inked = shared + best[0], inked + best[1]
+    return shared / max(inked, 1)

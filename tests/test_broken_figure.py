@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import running_in
 from tests.sites import Build, build_with_figure
 
 BROKEN_FIGURE = """
@@ -53,3 +54,7 @@ def test_the_failure_names_the_post_the_shortcode_and_the_figure(broken_build: B
 
 def test_no_page_is_written_for_the_post(broken_build: Build) -> None:
     assert not Path(broken_build.output, "posts", "broken-figure").exists()
+
+
+def test_no_process_of_the_failed_build_is_left_running(broken_build: Build) -> None:
+    assert running_in(broken_build.root, settle_s=5) == []

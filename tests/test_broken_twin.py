@@ -1,8 +1,9 @@
-"""A figure whose static twin cannot be drawn, in a real `nikola build`: the page renders while
-the twins are drawn beside it, then the build fails naming the twin, and writes no half of it.
+"""A figure BokehJS cannot draw, in a real `nikola build`: its twin is photographed from the
+figure drawn in a browser, so the build fails naming the figure and its twins, and writes no
+half of them (the live figure would be broken for every reader too).
 
-The copy of the site gets one extra figure whose live plot works and holds a glyph the twins do
-not draw, added to the copy's registry, and one post that places it.
+The copy of the site gets one extra figure whose Bokeh model is valid but whose tick formatter
+throws in the browser, added to the copy's registry, and one post that places it.
 """
 
 from __future__ import annotations
@@ -11,20 +12,23 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import running_in
 from tests.sites import Build, build_with_figure
 
 BROKEN_TWIN = """
 
-def _bars(values):
+def _breaks(values):
+    from bokeh.models import CustomJSTickFormatter
     from bokeh.plotting import figure
 
     plot = figure(width=300, height=200)
-    plot.vbar(x=[1, 2], top=[3, 4], width=0.5)  # live, but not a glyph a twin draws
+    plot.line(x=[1, 2], y=[3, 4])
+    plot.xaxis.formatter = CustomJSTickFormatter(code="throw new Error('no ticks here')")
     return plot
 
 
 FIGURES["broken-twin"] = FigureSpec(
-    "broken-twin", "A figure whose twin fails", (), _bars, draw=lambda values: None
+    "broken-twin", "A figure BokehJS cannot draw", (), _breaks, draw=lambda values: None
 )
 """
 POST = """<!--
@@ -55,9 +59,10 @@ def test_a_twin_that_cannot_be_drawn_fails_the_build(broken_build: Build) -> Non
 
 def test_the_failure_names_the_figure_and_its_twin(broken_build: Build) -> None:
     assert (
-        "static twins not drawn: figure 'broken-twin' (broken-twin-1.png): "
-        "TypeError: a static twin draws lines and markers, not VBar"
+        "static twins not drawn: figure 'broken-twin' (broken-twin-1-narrow.png, "
+        "broken-twin-1.png): BokehJS could not draw it: "
     ) in broken_build.log
+    assert "no ticks here" in broken_build.log
 
 
 def test_no_half_of_the_broken_twin_is_written_and_the_others_are(broken_build: Build) -> None:
@@ -66,3 +71,7 @@ def test_no_half_of_the_broken_twin_is_written_and_the_others_are(broken_build: 
         "broken-twin-2-narrow.png",
         "broken-twin-2.png",
     ]
+
+
+def test_no_process_of_the_failed_build_is_left_running(broken_build: Build) -> None:
+    assert running_in(broken_build.root, settle_s=5) == []

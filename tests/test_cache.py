@@ -36,21 +36,21 @@ def package(tmp_path: Path) -> Path:
     return root
 
 
-def drawing(html: str, calls: list[str]):
-    def make() -> str:
-        calls.append(html)
-        return html
+def drawing(div: str, calls: list[str]):
+    def make() -> dict:
+        calls.append(div)
+        return {"div": div, "script": "<script></script>"}
 
     return make
 
 
 def test_a_second_request_is_served_without_drawing(tmp_path: Path) -> None:
     cache, calls = FigureCache(tmp_path / "cache", package(tmp_path)), []
-    first = cache.html(*FIGURE, drawing("<figure>drawn</figure>", calls))
-    again = FigureCache(tmp_path / "cache", cache.package).html(*FIGURE, drawing("x", calls))
-    assert first == again == "<figure>drawn</figure>"
-    assert calls == ["<figure>drawn</figure>"]
-    assert [p.suffix for p in (tmp_path / "cache").iterdir()] == [".html"]
+    first = cache.parts(*FIGURE, drawing("<div>drawn</div>", calls))
+    again = FigureCache(tmp_path / "cache", cache.package).parts(*FIGURE, drawing("x", calls))
+    assert first == again == {"div": "<div>drawn</div>", "script": "<script></script>"}
+    assert calls == ["<div>drawn</div>"]
+    assert [p.suffix for p in (tmp_path / "cache").iterdir()] == [".json"]
 
 
 @pytest.mark.parametrize(
@@ -110,11 +110,11 @@ def test_compiled_files_do_not_change_the_key(tmp_path: Path) -> None:
 def test_a_failed_drawing_leaves_no_entry(tmp_path: Path) -> None:
     cache = FigureCache(tmp_path / "cache", package(tmp_path))
 
-    def broken() -> str:
+    def broken() -> dict:
         raise ValueError("a bug in a figure")
 
     with pytest.raises(ValueError):
-        cache.html(*FIGURE, broken)
+        cache.parts(*FIGURE, broken)
     assert not (tmp_path / "cache").exists() or list((tmp_path / "cache").iterdir()) == []
 
 
@@ -134,8 +134,8 @@ def test_a_hit_on_the_real_package_imports_nothing_that_draws(tmp_path: Path) ->
         "from vanishing_post.cache import FigureCache\n"
         f"cache = FigureCache({str(tmp_path)!r})\n"
         "for name in ('decay', 'activations', 'numbers'):\n"
-        "    cache.html(name, {}, 'post', 1, lambda: '<figure></figure>')\n"
-        "    assert cache.html(name, {}, 'post', 1, None) == '<figure></figure>'\n"
+        "    cache.parts(name, {}, 'post', 1, lambda: {'div': '<div></div>'})\n"
+        "    assert cache.parts(name, {}, 'post', 1, None) == {'div': '<div></div>'}\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & set(sys.argv[1:])))\n"
     )
     done = subprocess.run(

@@ -1,5 +1,6 @@
-"""A cold `nikola build` (a fresh clone): the figures are drawn by two processes beside the
-build, started as the plugins load, and the build's own process imports no plotting library.
+"""A cold `nikola build` (a fresh clone): the figures are made by a pool of processes and
+photographed by a browser beside the build, both started as the plugins load; the build's own
+process imports no plotting library, and nothing it started outlives it.
 
 One real build, run the way `nikola build --strict` runs (its command line included), that
 reports at the end which plotting libraries its own process holds.
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import running_in
 from tests.sites import copy_site
 
 PLOTTING = ("holoviews", "hvplot", "panel", "bokeh", "matplotlib")
@@ -49,6 +51,11 @@ def test_the_build_process_imports_no_plotting_library(cold):
     _, done = cold
     [line] = [x for x in done.stdout.splitlines() if x.startswith("IMPORTED ")]
     assert json.loads(line.removeprefix("IMPORTED ")) == [], done.stdout + done.stderr
+
+
+def test_no_process_of_the_build_is_left_running(cold):
+    root, _ = cold
+    assert running_in(root, settle_s=5) == []
 
 
 def test_every_figure_has_its_fragment_and_its_twins(cold):

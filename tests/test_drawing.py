@@ -1,61 +1,74 @@
-"""The drawing processes: each job's fragment and twins made once, by whichever process is
-free; fragments handed to the page that asks, twin failures named at the end."""
+"""The drawer: fragments made by a pool of processes, twins photographed from them by one
+browser; fragments handed to the page that asks, twin failures named at the end, nothing left
+running or half-written."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
-from vanishing_post.drawing import Drawer, Job, work
-from vanishing_post.embed import figure_html
+from tests.processes import descendants
+from tests.studios import studio_in_thread
+from vanishing_post.drawing import Drawer, Job, make_fragment
+from vanishing_post.embed import figure_parts
+from vanishing_post.markup import render_figure
 from vanishing_post.site_paths import site_addresses
-from vanishing_post.twins import twin_pair
+from vanishing_post.twins import WIDTHS, read_layout
+
+# A figure whose script fails as BokehJS runs it: a figure that cannot be drawn.
+BROKEN = {
+    "key": "a",
+    "name": "decay",
+    "title": "Broken",
+    "div": "<div></div>",
+    "script": '<script>throw new Error("the figure breaks")</script>',
+    "twin": "/figures/a.png",
+    "twin_narrow": "/figures/a-narrow.png",
+}
 
 
-def _job(tmp_path: Path, key: str, name: str = "decay", raw=None, fragment: bool = True) -> Job:
+def _job(tmp_path: Path, key: str, name: str = "decay", raw=None, fragment=None) -> Job:
     raw = {"steps": "4"} if raw is None else raw
-    return Job(
-        name, raw, key, 1, "png", tmp_path / f"{key}.png", tmp_path / f"{key}-n.png", fragment
-    )
+    twins = {"wide": tmp_path / f"{key}.png", "narrow": tmp_path / f"{key}-n.png"}
+    return Job(name, raw, key, 1, twins, tmp_path / "layouts" / f"{key}.json", fragment)
+
+
+def _page_parts(job: Job) -> dict:
+    """The parts the page would make itself for ``job``'s figure, in a process that has the
+    plotting libraries imported, as the pool's have (importing hvplot adds Panel's model
+    definitions to every fragment: a known difference, to go with the definitions no figure
+    uses)."""
+    from vanishing_post.figures import _holoviews
+
+    _holoviews()
+    wide, narrow = site_addresses(job.key)
+    return figure_parts(job.name, job.raw, job.key, job.number, wide, narrow)
 
 
 def _page_fragment(job: Job) -> str:
-    """The fragment the page would make itself for ``job``'s figure."""
-    wide, narrow = site_addresses(job.key)
-    return figure_html(job.name, job.raw, job.key, job.number, wide, narrow)
+    """The HTML the studio photographs for ``job``'s figure."""
+    return render_figure(_page_parts(job))
 
 
-def test_a_job_makes_the_page_fragment_and_the_twins_the_page_would(tmp_path):
-    job = _job(tmp_path, "post-1", raw={"steps": "4", "title": "Four steps"})
-    made = {}
-    assert work(job, made.__setitem__) is None
-    assert made == {"post-1": _page_fragment(job)}
-    assert (job.wide.read_bytes(), job.narrow.read_bytes()) == twin_pair(
-        "decay", {"steps": 4}, "png"
-    )
+def dies(*args: object) -> None:
+    """What a pool process runs in place of a figure that crashes it: no exception, no report."""
+    os._exit(3)
 
 
-def test_a_job_without_its_fragment_makes_only_the_twins(tmp_path):
-    made = {}
-    assert work(_job(tmp_path, "post-1", fragment=False), made.__setitem__) is None
-    assert made == {} and len(list(tmp_path.iterdir())) == 2
+def test_a_pool_process_makes_the_fragment_the_page_would():
+    job = _job(Path("/nowhere"), "post-1", raw={"steps": "4", "title": "Four steps"})
+    assert make_fragment(job.name, job.raw, job.key, job.number) == _page_parts(job)
 
 
-def test_a_table_job_makes_only_its_fragment(tmp_path):
-    job = Job("numbers", {}, "post-3", 3, "png", None, None, True)
-    made = {}
-    assert work(job, made.__setitem__) is None
-    assert made == {"post-3": _page_fragment(job)} and list(tmp_path.iterdir()) == []
+def test_a_fragment_that_fails_is_left_to_the_page():
+    # the page makes it again, and reports the long title
+    assert make_fragment("decay", {"steps": "4", "title": "x" * 500}, "post-1", 1) is None
 
 
-def test_a_fragment_that_fails_is_left_to_the_page(tmp_path):
-    made = {}
-    work(_job(tmp_path, "post-1", raw={"steps": "4", "title": "x" * 500}), made.__setitem__)
-    assert made == {"post-1": None}  # the page makes it again, and reports the long title
-
-
-def test_the_drawer_hands_each_fragment_to_the_page_and_writes_every_twin(tmp_path):
+def test_the_drawer_hands_each_fragment_to_the_page_and_photographs_every_twin(tmp_path):
     drawer = Drawer()
     assert not drawer.busy
     jobs = [_job(tmp_path, f"post-{n}", raw={"steps": str(n)}) for n in (2, 3, 4, 5)]
@@ -63,12 +76,59 @@ def test_the_drawer_hands_each_fragment_to_the_page_and_writes_every_twin(tmp_pa
         drawer.submit(job)
     assert drawer.busy
     for job in reversed(jobs):  # pages may ask in any order
-        assert drawer.fragment(job.key, job.name, job.raw) == _page_fragment(job)
+        assert drawer.fragment(job.key, job.name, job.raw) == _page_parts(job)
     drawer.finish()
     assert not drawer.busy
-    for job in jobs:
-        pair = twin_pair("decay", {"steps": int(job.raw["steps"])}, "png")
-        assert (job.wide.read_bytes(), job.narrow.read_bytes()) == pair
+    with studio_in_thread() as studio:  # the same fragment photographed alone gives the same bytes
+        for job in jobs:
+            pictures = studio.photograph(job.name, _page_fragment(job))
+            assert {w: p.read_bytes() for w, p in job.twins.items()} == pictures
+            assert read_layout(job.layout)["wide"]["width"] == WIDTHS["wide"][1]
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_a_twin_is_as_wide_as_the_column_it_stands_in_at_twice_the_pixels(tmp_path, width):
+    drawer = Drawer()
+    job = _job(tmp_path, "post-1")
+    drawer.submit(job)
+    drawer.finish()
+    assert Image.open(job.twins[width]).width == 2 * WIDTHS[width][1]
+
+
+def test_a_fragment_the_cache_holds_is_photographed_not_made_again(tmp_path):
+    held = _page_parts(_job(tmp_path, "post-1"))
+    job = _job(tmp_path, "post-1", raw={"steps": "9"}, fragment=held)  # the cache's, not these
+    drawer = Drawer()
+    drawer.submit(job)
+    assert drawer.fragment(job.key, job.name, job.raw) == held
+    drawer.finish()
+    with studio_in_thread() as studio:
+        picture = studio.photograph("decay", render_figure(held))["wide"]
+        assert job.twins["wide"].read_bytes() == picture
+
+
+def test_a_table_job_makes_its_fragment_and_measures_its_layout_but_has_no_twin(tmp_path):
+    job = Job("numbers", {}, "post-3", 3, None, tmp_path / "post-3.json")
+    drawer = Drawer()
+    drawer.submit(job)
+    assert drawer.fragment("post-3", "numbers", {}) == _page_parts(job)
+    drawer.finish()
+    assert [p.name for p in tmp_path.iterdir()] == ["post-3.json"]
+    layout = read_layout(job.layout)
+    assert set(layout) == set(WIDTHS) and layout["wide"]["controls"] > 0  # its sliders
+
+
+def test_the_layout_is_where_the_controls_end_and_the_plots_box(tmp_path):
+    job = _job(tmp_path, "post-1")
+    drawer = Drawer()
+    drawer.submit(job)
+    drawer.finish()
+    layout = read_layout(job.layout)
+    for width, (_, column) in WIDTHS.items():
+        box = layout[width]
+        # 640 x 400 at the column's width, grown to whole device pixels
+        assert box["width"] == column and abs(box["height"] - column * 400 / 640) <= 1
+        assert 2 * 30 < box["controls"] < 3 * 60  # its slider and its two buttons
 
 
 @pytest.mark.parametrize(
@@ -88,12 +148,15 @@ def test_a_fragment_no_job_makes_is_left_to_the_page(tmp_path, key, name, raw):
 
 def test_the_drawer_names_each_twin_it_could_not_draw_and_writes_none_of_them(tmp_path):
     drawer = Drawer()
-    drawer.submit(_job(tmp_path, "a", raw={"steps": "many"}))
+    drawer.submit(_job(tmp_path, "a", fragment=BROKEN))
     drawer.submit(_job(tmp_path, "b"))
     with pytest.raises(RuntimeError) as caught:
         drawer.finish()
-    assert "figure 'decay' (a.png)" in str(caught.value) and "steps" in str(caught.value)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["b-n.png", "b.png"]
+    message = str(caught.value)
+    assert "figure 'decay' (a-n.png, a.png): BokehJS could not draw it" in message
+    assert "the figure breaks" in message and "\n" not in message
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == ["b-n.png", "b.png"]
+    assert [p.name for p in (tmp_path / "layouts").iterdir()] == ["b.json"]
     assert not drawer.busy
 
 
@@ -104,36 +167,36 @@ def test_a_drawer_given_nothing_has_nothing_to_wait_for():
     assert not drawer.busy
 
 
-def test_a_drawing_process_that_dies_fails_the_build_instead_of_hanging_it(tmp_path, monkeypatch):
-    import os
-
-    from vanishing_post.params import FigureSpec
-    from vanishing_post.registry import FIGURES
-
-    def dies(values):
-        os._exit(3)  # as a crash would: no exception, no report
-
-    spec = FigureSpec("dies", "A figure whose drawing process dies", (), dies, draw=dies)
-    monkeypatch.setitem(FIGURES, "dies", spec)
+def test_a_drawing_process_that_dies_fails_the_build_instead_of_hanging_it(tmp_path):
     drawer = Drawer()
-    drawer.submit(_job(tmp_path, "post-1", name="dies", raw={}))
-    assert drawer.fragment("post-1", "dies", {}) is None  # the page makes it, and says why
-    with pytest.raises(RuntimeError, match="stopped|died"):
+    drawer.make = dies
+    drawer.submit(_job(tmp_path, "post-1"))
+    assert drawer.fragment("post-1", "decay", {"steps": "4"}) is None  # the page makes it
+    with pytest.raises(RuntimeError, match="drawing processes stopped"):
         drawer.finish()
     assert not drawer.busy
 
 
 def test_a_build_that_ends_early_leaves_no_half_written_twin(tmp_path):
-    from PIL import Image
-
+    held = {n: _page_parts(_job(tmp_path, f"post-{n}", raw={"steps": str(n)})) for n in range(2, 8)}
     drawer = Drawer()
-    for n in range(2, 8):
-        drawer.submit(_job(tmp_path, f"post-{n}", raw={"steps": str(n)}, fragment=False))
-    drawer.fragment("post-2", "decay", {"steps": "2"})  # nothing: the page makes its own
+    for n, html in held.items():
+        drawer.submit(_job(tmp_path, f"post-{n}", raw={"steps": str(n)}, fragment=html))
     drawer.abandon()  # what the build's exit does when an author's mistake stopped it
     assert not drawer.busy
-    written = sorted(tmp_path.iterdir())
-    assert not [p for p in written if p.suffix == ".part"]
+    written = sorted(tmp_path.glob("*.png"))
+    assert not [p for p in tmp_path.rglob("*") if p.suffix == ".part" or p.name.startswith(".")]
     for path in written:
         Image.open(path).verify()  # whole
-    assert len(written) < 12  # it stopped: not every job was drawn
+    assert len(written) < 2 * len(held)  # it stopped: not every job was drawn
+
+
+@pytest.mark.parametrize("end", ["finish", "abandon"])
+def test_no_drawing_process_or_browser_outlives_the_drawer(tmp_path, end):
+    before = descendants()
+    drawer = Drawer()
+    drawer.submit(_job(tmp_path, "post-1"))
+    drawer.fragment("post-1", "decay", {"steps": "4"})
+    assert descendants(before)  # the browser is running
+    getattr(drawer, end)()
+    assert descendants(before, settle_s=5) == {}

@@ -11,10 +11,12 @@ import pytest
 from bokeh.models import GlyphRenderer, Grid, InspectTool, Plot
 from bokeh.models.glyph import Glyph
 
-from vanishing_post.embed import components, figure_html, page_html, page_js
+from vanishing_post.embed import components, figure_html, figure_parts, page_html
 from vanishing_post.figures import FIGURES
+from vanishing_post.markup import render_figure
 from vanishing_post.params import FigureError
 from vanishing_post.registry import FIGURES as REGISTRY
+from vanishing_post.scripts import page_js
 
 NAMES = sorted(FIGURES)
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -258,17 +260,28 @@ def test_a_table_fragment_carries_the_table_itself_not_an_image(name):
     assert static and "<table" in static.group(1)
 
 
-@pytest.mark.parametrize(
-    ("name", "controls_px", "wide", "narrow"),
-    [
-        ("sigmoid-tangent", 3 * 47, "62.5%", "62.5%"),
-        ("decay", 2 * 47 + 41, "62.5%", "62.5%"),
-        ("side-by-side", 2 * 47, "25.039%", "225.352%"),
-    ],
-)
-def test_the_fragment_reserves_the_live_figures_box(name, controls_px, wide, narrow):
-    html = figure_html(name, {}, key="k", twin="/figures/k.png")
-    assert f"--vg-controls: {controls_px}px; --vg-plot: {wide}; --vg-plot-narrow: {narrow}" in html
+def test_the_figure_holds_the_place_its_twins_measured_at_each_width():
+    layout = {
+        "wide": {"controls": 141.422, "width": 704.0, "height": 440.0},
+        "narrow": {"controls": 141.422, "width": 343.0, "height": 214.375},
+    }
+    parts = figure_parts("sigmoid-tangent", {}, key="k", twin="/a.png", twin_narrow="/n.png")
+    html = render_figure(parts, layout)
+    assert (
+        'style="--vg-controls: 141.422px; --vg-plot: 62.5000%; '
+        '--vg-controls-narrow: 141.422px; --vg-plot-narrow: 62.5000%;"'
+    ) in html
+    assert re.search(r'<source media="[^"]+" srcset="/n.png" width="343" height="214">', html)
+    assert re.search(
+        r'<img class="vg-twin" src="/a.png" alt="[^"]+" width="704" height="440"', html
+    )
+
+
+def test_without_a_measured_layout_the_twin_takes_its_own_size():
+    html = render_figure(figure_parts("decay", {}, key="k", twin="/a.png"))
+    assert (
+        '<div class="vg-live">' in html and "width=" not in html.split("<img", 1)[1].split(">")[0]
+    )
 
 
 def _escaped(text: str) -> str:

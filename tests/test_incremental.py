@@ -63,8 +63,8 @@ EDITS = {
     "one figure's arguments": edit_one_figure,
     "the maths module": edit_package("maths.py"),  # every figure module imports it
     "the network module": edit_package("network.py"),  # the network section's only
-    "the controls' script": edit_package("maths.js"),  # page-wide, in no figure
-    "the rendering path": edit_package("embed.py"),  # every fragment, no twin
+    "the controls' script": edit_package("maths.js"),  # page-wide: no fragment, every twin
+    "the rendering path": edit_package("embed.py"),  # every fragment, so every twin
     "the twins' drawing": edit_package("twins.py"),  # every twin, no fragment
 }
 DRAWN = {  # which figures each edit draws again: (fragments, twins)
@@ -73,8 +73,8 @@ DRAWN = {  # which figures each edit draws again: (fragments, twins)
     "one figure's arguments": ("decay", "decay"),
     "the maths module": ("all", "all"),
     "the network module": ("network", "network"),
-    "the controls' script": ("none", "none"),
-    "the rendering path": ("all", "none"),
+    "the controls' script": ("none", "all"),
+    "the rendering path": ("all", "all"),
     "the twins' drawing": ("none", "all"),
 }
 SHORTCODE = re.compile(r"\{\{% figure ([\w-]+)")
@@ -101,12 +101,6 @@ def affected(root: Path, drawn: str) -> list[str]:
     return [drawn]
 
 
-def with_twins(names: list[str]) -> list[str]:
-    from vanishing_post.registry import FIGURES
-
-    return [n for n in names if FIGURES[n].draw is not None]
-
-
 @pytest.fixture(scope="module")
 def rebuilds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Rebuild]]:
     """A clean build, then each edit in EDITS in turn, each followed by a rebuild."""
@@ -115,9 +109,9 @@ def rebuilds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     if first.returncode != 0:
         pytest.fail(f"nikola build --strict failed ({first.returncode}):\n{first.log}")
     cache = root / "cache" / "vg_figures"
-    results = {"clean": Rebuild([], set(), len(list(cache.glob("*.html"))), first.log)}
+    results = {"clean": Rebuild([], set(), len(list(cache.glob("*.json"))), first.log)}
     for name, edit in EDITS.items():
-        before = set(cache.glob("*.html"))
+        before = set(cache.glob("*.json"))
         edit(root)
         done = subprocess.run(
             [sys.executable, "-X", "importtime", "-m", "nikola", "build", "--strict"],
@@ -131,7 +125,7 @@ def rebuilds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
             pytest.fail(f"rebuild after editing {name} failed:\n{log}")
         ran = re.findall(r"^\.  (\S+)", log, re.MULTILINE)
         imported = {m.split(".")[0] for m in IMPORTED.findall(log)}
-        drawn = len(set(cache.glob("*.html")) - before)
+        drawn = len(set(cache.glob("*.json")) - before)
         results[name] = Rebuild(ran, imported, drawn, "\n".join(ran))
     return root, results
 
@@ -168,10 +162,11 @@ def test_an_edit_draws_exactly_the_figures_it_affects(rebuilds, edit: str) -> No
 
 @pytest.mark.parametrize("edit", list(DRAWN))
 def test_an_edit_redraws_exactly_the_twins_of_the_figures_it_affects(rebuilds, edit) -> None:
-    """One twin task (wide and phone together) per figure with a drawing, none for a table."""
+    """One task per figure: its twins (wide and phone together; a table has none) and its
+    layout, both measured on the figure drawn in the studio."""
     root, results = rebuilds
-    twins = [t for t in results[edit].ran if t.startswith("vg_twins:output/figures/")]
-    assert len(twins) == len(with_twins(affected(root, DRAWN[edit][1]))), results[edit].log
+    twins = [t for t in results[edit].ran if t.startswith("vg_twins:")]
+    assert len(twins) == len(affected(root, DRAWN[edit][1])), results[edit].log
 
 
 def test_the_network_module_redraws_twins_on_the_network_figures_places_only(rebuilds) -> None:
@@ -183,7 +178,7 @@ def test_the_network_module_redraws_twins_on_the_network_figures_places_only(reb
         i for i, n in enumerate(SHORTCODE.findall(post), 1) if n in affected(root, "network")
     ]
     slug = POST.split("/")[1]
-    expected = {f"vg_twins:output/figures/{slug}-{n}.png" for n in numbers}
+    expected = {f"vg_twins:cache/vg_layouts/{slug}-{n}.json" for n in numbers}
     twins = {t for t in results["the network module"].ran if t.startswith("vg_twins:")}
     assert twins == expected, results["the network module"].log
 

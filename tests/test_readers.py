@@ -20,6 +20,7 @@ from tests.reader import (
     figure_boxes,
     figure_parts,
     figures_below_the_window,
+    ink_shared,
     open_page,
     read_through,
     start_printing,
@@ -150,6 +151,86 @@ def test_the_live_plot_takes_the_twins_box_without_moving_the_text(
     after = figure_boxes(desktop)
     for reserved, drawn in zip(before, after, strict=True):
         assert abs(reserved - drawn) <= JUMP_PX, (before, after)
+
+
+LIVE_BOX = """el => { const b = el.getBoundingClientRect();
+  return {x: b.left + scrollX, y: b.top + scrollY, width: b.width, height: b.height}; }"""
+PLOT_IN_FIGURE = """key => {
+  const {PlotView} = Bokeh.require("models/plots/plot");
+  const figure = document.getElementById(key), live = figure.querySelector(".vg-live");
+  const root = (view) => { while (view.parent) view = view.parent; return view; };
+  const boxes = [...Bokeh.index.query((v) => v instanceof PlotView && figure.contains(root(v).el))]
+    .map((v) => v.el.getBoundingClientRect()).filter((b) => b.width > 0);
+  const at = live.getBoundingClientRect(), x = Math.min(...boxes.map((b) => b.left));
+  const y = Math.min(...boxes.map((b) => b.top));
+  return {x: x - at.left, y: y - at.top, width: Math.max(...boxes.map((b) => b.right)) - x,
+          height: Math.max(...boxes.map((b) => b.bottom)) - y};
+}"""
+SWAP_INK = 0.95  # of the plot's ink, the share that must look the same before and after
+
+
+@pytest.mark.parametrize("window", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_when_bokehjs_arrives_late_the_live_plot_takes_the_twins_place_unchanged(
+    browser: Any, site_url: str, window: dict[str, int]
+) -> None:
+    """The twin is the live figure's own picture: held back, BokehJS then draws each plot in
+    the very box its twin showed, and the plot looks the same (the controls appear above it)."""
+    import io
+
+    from PIL import Image
+
+    visit = open_page(browser, site_url, "", viewport=window, device_scale_factor=2)
+    try:
+        held: list[Any] = []
+        visit.page.route("**/assets/js/bokeh*.js", lambda route: held.append(route))
+        visit.page.goto(site_url + POST, wait_until="commit")
+        # parsed (BokehJS, deferred and held back, has not run: DOMContentLoaded waits for it)
+        visit.page.wait_for_function("() => document.readyState !== 'loading'")
+        keys = visit.page.evaluate(
+            "() => [...document.querySelectorAll('figure.vg-figure')]"
+            ".filter(f => f.querySelector('img.vg-twin')).map(f => f.id)"
+        )
+        before = {}
+        for key in keys:
+            live = visit.page.locator(f"figure#{key} .vg-live")
+            live.scroll_into_view_if_needed()
+            visit.page.wait_for_function(
+                "key => { const i = document.querySelector(`#${key} img.vg-twin`);"
+                " return i.complete && i.naturalWidth > 0; }",
+                arg=key,
+            )
+            shot = Image.open(io.BytesIO(live.screenshot(scale="device")))
+            before[key] = (live.evaluate(LIVE_BOX), shot)
+        for route in held:
+            route.continue_()
+        wait_for_figures(visit, len(figure_boxes(visit)))
+        for key in keys:
+            live = visit.page.locator(f"figure#{key} .vg-live")
+            live.scroll_into_view_if_needed()
+            box, shot = (
+                live.evaluate(LIVE_BOX),
+                Image.open(io.BytesIO(live.screenshot(scale="device"))),
+            )
+            assert all(abs(box[k] - before[key][0][k]) <= 1 for k in box), (
+                key,
+                before[key][0],
+                box,
+            )
+            plot = visit.page.evaluate(PLOT_IN_FIGURE, key)
+            region = tuple(
+                round(2 * v)
+                for v in (
+                    plot["x"],
+                    plot["y"],
+                    plot["x"] + plot["width"],
+                    plot["y"] + plot["height"],
+                )
+            )
+            shared = ink_shared(before[key][1].crop(region), shot.crop(region))
+            print(f"{key} at {window['width']} px: {shared:.4f} of the plot's ink unchanged")
+            assert shared >= SWAP_INK, (key, shared)
+    finally:
+        visit.page.context.close()
 
 
 @pytest.mark.parametrize("visit", ["desktop", "phone"])

@@ -93,7 +93,7 @@ def test_post_loads_each_bokehjs_file_once_and_deferred(site: Build) -> None:
 
 
 def test_post_loads_the_controls_script_once_after_bokehjs(site: Build) -> None:
-    from vanishing_post.embed import PAGE_JS, page_js
+    from vanishing_post.scripts import PAGE_JS, page_js
 
     page = Page(site.output / POST / "index.html")
     names = [Path(src).name for src in page.scripts]

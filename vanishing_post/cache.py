@@ -1,6 +1,7 @@
 """A figure cache on disk, so a rebuild after a prose edit draws no figure again.
 
-An entry is a figure's HTML fragment, keyed on everything the fragment is made from: the
+An entry is a figure's parts (``embed.figure_parts``: Bokeh's div and script, caption, alt
+text, twins' addresses) as JSON, keyed on everything the fragment is made from: the
 package's files that figure is made from (``sources.py``: its own module, what that imports,
 the rendering path; an edit to ``network.py`` redraws the network figures only, one to
 ``embed.py`` every figure), the versions of Python and the libraries that draw, and the
@@ -86,33 +87,39 @@ class FigureCache:
         return str(path)
 
     def has(self, name: str, raw: Mapping[str, Any], key: str, number: int | None) -> bool:
-        """Whether the fragment ``html`` would give is stored already."""
+        """Whether the figure's parts are stored already."""
         return self._entry(name, raw, key, number).is_file()
 
-    def _entry(self, name: str, raw: Mapping[str, Any], key: str, number: int | None) -> Path:
-        return self.folder / f"{self.key(name, raw, key, number)}.html"
+    def get(
+        self, name: str, raw: Mapping[str, Any], key: str, number: int | None
+    ) -> dict[str, Any] | None:
+        """The stored parts, or None."""
+        try:
+            return json.loads(self._entry(name, raw, key, number).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
 
-    def html(
+    def _entry(self, name: str, raw: Mapping[str, Any], key: str, number: int | None) -> Path:
+        return self.folder / f"{self.key(name, raw, key, number)}.json"
+
+    def parts(
         self,
         name: str,
         raw: Mapping[str, Any],
         key: str,
         number: int | None,
-        make: Callable[[], str],
-    ) -> str:
-        """The cached fragment, or ``make()``'s, stored whole (never half-written) for next time."""
-        entry = self._entry(name, raw, key, number)
-        try:
-            html = entry.read_text(encoding="utf-8")
-        except OSError:
-            pass
-        else:
+        make: Callable[[], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """The figure's cached parts (``embed.figure_parts``), or ``make()``'s, stored whole
+        (never half-written) for next time."""
+        found = self.get(name, raw, key, number)
+        if found is not None:
             self.hits += 1
-            return html
-        html = make()
+            return found
+        made = make()
         self.misses += 1
-        self._write(entry, html)
-        return html
+        self._write(self._entry(name, raw, key, number), json.dumps(made, sort_keys=True))
+        return made
 
     def _write(self, path: Path, text: str) -> None:
         """Write whole or not at all: another build never reads half an entry."""

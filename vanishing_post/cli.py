@@ -107,27 +107,45 @@ def render(args: argparse.Namespace) -> int:
     if kind is None:
         raise FigureError(f"{where}: unknown extension, allowed: {', '.join(OUTPUTS)}")
     _check_folder(output, where)
-    values = spec.values(raw)  # every mistake reported before any drawing
+    spec.values(raw)  # every mistake reported before any drawing
 
     def draw() -> bytes:
         if kind == "html":
             from vanishing_post.embed import page_html
 
             return page_html(spec.name, raw).encode()
-        return _twin(spec, values, kind, where)
+        return _twin(spec, raw, kind, where)
 
     size = write_atomically(output, draw, where)
     print(f"wrote {output} ({size / 1024:.0f} KB)")
     return 0
 
 
-def _twin(spec: FigureSpec, values: Mapping[str, Any], kind: str, where: str) -> bytes:
-    """The figure's static twin (what readers without JavaScript see), as PNG or SVG."""
-    from vanishing_post.twins import twin_bytes
+def _twin(spec: FigureSpec, raw: Mapping[str, Any], kind: str, where: str) -> bytes:
+    """The figure's static twin (what readers without JavaScript see): its page fragment drawn
+    by BokehJS in headless Chromium, photographed (PNG) or exported through Bokeh's SVG
+    backend, at the wide twin's width."""
+    from bokeh.models import Plot
 
+    from vanishing_post import embed, twins
+    from vanishing_post.figures import model_parts, of_type
+
+    if spec.draw is None:
+        drawn = ", ".join(sorted(n for n, s in FIGURES.items() if s.draw is not None))
+        raise FigureError(
+            f"{where}: it is a table: it has no image twin, figures with one: {drawn}"
+        )
+    model = spec.build(spec.values({k: v for k, v in raw.items() if k != TITLE.name}))
+    if kind == "svg":
+        for plot in of_type(model_parts(model), Plot):
+            plot.output_backend = "svg"
+    html = embed.figure_html(spec.name, raw, key=spec.name, model=model)
     try:
-        return twin_bytes(spec.name, values, kind)
-    except FigureError as error:
+        with twins.Studio({"wide": twins.WIDTHS["wide"]}) as studio:
+            if kind == "svg":
+                return studio.svg(spec.name, html).encode()
+            return studio.photograph(spec.name, html)["wide"]
+    except twins.TwinError as error:
         raise FigureError(f"{where}: {error}") from None
 
 

@@ -1,256 +1,371 @@
-"""A build's figures drawn in two processes beside it: each figure's Bokeh model built once, for
-its page fragment and for its static twins, by whichever drawing process is free.
+"""A build's figures drawn beside it: page fragments made by a pool of processes, one per core,
+and static twins photographed from those fragments by one headless Chromium.
 
 The build hands over one ``Job`` per figure whose twins are out of date, and per table on the
-same page, with the fragment when the figure cache lacks it (plugins/vg_twins). ``start`` forks
-the first drawing process, which imports the plotting libraries and then forks the second, so
-both have them for one import; the build itself imports none of them and goes on meanwhile
-(a build that will surely draw starts them before it has read its posts). ``fragment`` waits
-for the fragment a page needs; ``finish`` (plugins/vg_twins_wait) waits for every job and
-raises, naming each, if a twin could not be drawn. Pure of Nikola; Linux (``fork``).
+same page, with its fragment when the figure cache holds it (plugins/vg_twins). The pool
+(``concurrent.futures``) forks its processes from a forkserver that has imported the plotting
+libraries once; the build's own process imports none of them and goes on meanwhile (a build
+that will surely draw starts the forkserver and the browser before it has read its posts).
+The twins are photographed in one thread of the build by ``twins.Studio``, each as soon as its
+fragment exists. ``fragment`` waits for the fragment a page needs; ``finish``
+(plugins/vg_twins_wait) waits for every job and raises, naming each, if a twin could not be
+drawn. Pure of Nikola.
 """
 
 from __future__ import annotations
 
 import atexit
+import multiprocessing
 import os
 import queue
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import CancelledError as Cancelled
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as Late
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vanishing_post.params import TITLE, lookup
-from vanishing_post.registry import FIGURES
+from vanishing_post import twins
+from vanishing_post.markup import render_figure
 
-DRAWERS = 2  # drawing processes: one per core of the machine this is built on
-WAIT_S = 1.0  # how often a wait looks whether the process it waits for is still there
-ABANDON_S = 10.0  # the longest an ended build waits for the drawing processes to stop
+# What the forkserver imports once, before forking the pool's processes: the build's own main
+# module (each process would import it again otherwise), the plotting libraries and the
+# package's rendering path.
+PRELOAD = (
+    "__main__",
+    "holoviews",
+    "holoviews.plotting.bokeh",
+    "hvplot.pandas",
+    "vanishing_post.registry",
+    "vanishing_post.embed",
+)
+FRAGMENT_S = 300.0  # the longest a page waits for its fragment (the pool may be importing)
+TWIN_S = 300.0  # the longest the end of the build waits for the last twin
+CLOSE_S = 30.0  # the longest an ending build waits for the browser to close
+# Figures the studio draws at once, each in pages of its own: one per two cores (one figure
+# keeps a core busy between BokehJS and the photograph; on two cores, the fragments need the other).
+IN_FLIGHT = max(1, (os.cpu_count() or 1) // 2)
 
 
 @dataclass(frozen=True)
 class Job:
-    """One figure on one page: its twins to write (a table has none) and, if ``fragment``, its
-    HTML to make."""
+    """One figure on one page: its twins to write, by width (None for a table: it has none),
+    where to write its layout, and its parts (``embed.figure_parts``) when the figure cache
+    holds them (else a pool process makes them)."""
 
     name: str
     raw: Mapping[str, str]  # the shortcode's arguments as written, the title too
     key: str  # the figure's id on the page, which its twins are named after
     number: int
-    fmt: str
-    wide: Path | None
-    narrow: Path | None
-    fragment: bool
+    twins: Mapping[str, Path] | None
+    layout: Path
+    fragment: Mapping[str, Any] | None = None
 
 
-def work(job: Job, made: Callable[[str, str | None], None]) -> str | None:
-    """Do ``job``: hand its fragment (None if it failed) to ``made`` as soon as it is ready,
-    then write its twins. What went wrong with the twins, naming them, or None.
-
-    A fragment that fails is left to the page, which makes it again and reports the mistake
-    as any figure's (one line for an author's, the build stopped for a bug).
-    """
-    from vanishing_post import embed, twins
+def make_fragment(
+    name: str, raw: Mapping[str, str], key: str, number: int
+) -> dict[str, Any] | None:
+    """The parts of figure ``name``, as the page would make them; None if that fails: the page
+    then makes them itself and reports the mistake as any figure's."""
+    from vanishing_post import embed
+    from vanishing_post.figures import _holoviews
     from vanishing_post.site_paths import site_addresses
 
-    spec = lookup(FIGURES, job.name)
-    drawing = model = problem = None
+    _holoviews()
+    wide, narrow = site_addresses(key)
     try:
-        model = spec.build(spec.values({k: v for k, v in job.raw.items() if k != TITLE.name}))
-        if job.wide is not None:
-            drawing = twins.sketch(model)  # read before the fragment takes the model over
-    except Exception as error:
-        problem = _failed(job, error)
-    if job.fragment:
-        html = None
-        if problem is None:
-            wide, narrow = site_addresses(job.key)
-            try:
-                html = embed.figure_html(
-                    job.name, job.raw, job.key, job.number, wide, narrow, model=model
-                )
-            except Exception:
-                html = None
-        made(job.key, html)
-    if drawing is not None:
-        try:
-            twins.save(drawing, job.fmt, job.wide, job.narrow)
-        except Exception as error:
-            problem = _failed(job, error)
-    return problem
+        return embed.figure_parts(name, raw, key, number, wide, narrow)
+    except Exception:
+        return None
 
 
-def _failed(job: Job, error: Exception) -> str:
-    where = job.wide.name if job.wide is not None else job.key
-    return f"figure '{job.name}' ({where}): {type(error).__name__}: {error}"
+@dataclass
+class _Figure:
+    """What became of one job: its fragment for the page, its twins' outcome."""
+
+    job: Job
+    fragment: Future = field(default_factory=Future)  # the HTML, or None
+    twins: Future | None = None  # done once written; its exception names what failed
 
 
 class Drawer:
-    """The jobs of one build and the two processes drawing them."""
+    """The jobs of one build, the processes making their fragments and the studio
+    photographing their twins."""
 
-    def __init__(self) -> None:
-        self._jobs: Any = None
-        self._reports: Any = None
-        self._process: Any = None
-        self._asked: dict[str, Job] = {}  # fragments a job will make, by figure key
-        self._made: dict[str, str | None] = {}
-        self._failed: list[str] = []
-        self._drawers = DRAWERS  # the drawing processes still to report they are done
-        self._stop: Any = None  # set when the build ends before finish(): stop after this job
+    def __init__(
+        self,
+        widths: Mapping[str, Sequence[int]] = twins.WIDTHS,
+        stylesheets: Iterable[Path] = (),
+    ) -> None:
+        self.use(widths, stylesheets)
+        self.make = make_fragment  # what a pool process runs for a figure
+        self._pool: ProcessPoolExecutor | None = None
+        self._camera: _Camera | None = None
+        self._dispatch: ThreadPoolExecutor | None = None  # hands fragments to the pool
+        self._figures: dict[str, _Figure] = {}
+        self._stopping = False
+
+    def use(self, widths: Mapping[str, Sequence[int]], stylesheets: Iterable[Path]) -> None:
+        """The twins' widths and the stylesheets of the pages they are drawn for."""
+        self._widths = {name: tuple(w) for name, w in widths.items()}
+        self._stylesheets = [Path(p) for p in stylesheets]
 
     @property
     def busy(self) -> bool:
-        """Whether drawing processes were started that ``finish`` has not waited for yet."""
-        return self._process is not None
+        """Whether work was started that ``finish`` has not waited for yet."""
+        return self._pool is not None
 
     def start(self) -> None:
-        """Start the drawing processes, if not yet: their import then overlaps the build."""
-        if self._process is not None:
+        """Start the pool's forkserver importing and the browser loading, if not yet: both
+        then overlap the build. TwinError at once if there is no Chromium on this machine."""
+        if self._pool is not None:
             return
-        import multiprocessing
+        twins.find_chromium()  # a VG_CHROMIUM that is not a program: said before any work
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(PRELOAD))
+        from multiprocessing import forkserver
 
-        context = multiprocessing.get_context("fork")
-        self._jobs, self._reports, self._stop = context.Queue(), context.Queue(), context.Event()
-        self._process = context.Process(
-            target=_first_drawer, args=(self._jobs, self._reports, self._stop), daemon=True
-        )
-        self._process.start()
-        atexit.register(self.abandon)  # before multiprocessing's own exit kills them mid-file
+        forkserver.ensure_running()  # imports now, while the build reads its posts
+        self._pool = ProcessPoolExecutor(os.cpu_count() or 1, context, initializer=_die_with_parent)
+        self._camera = _Camera(twins.Studio(self._widths, self._stylesheets))
+        self._dispatch = ThreadPoolExecutor(1, thread_name_prefix="vg-dispatch")
+        atexit.register(self.abandon)
 
     def submit(self, job: Job) -> None:
         """Hand ``job`` over; returns at once."""
         self.start()
-        if job.fragment:
-            self._asked[job.key] = job
-            self._made.pop(job.key, None)  # one an earlier, failed build left behind
-        self._jobs.put(job)
+        figure = _Figure(job)
+        self._figures[job.key] = figure
+        if job.fragment is not None:
+            self._photograph(figure)
+            figure.fragment.set_result(job.fragment)
+            return
+        # the pool's first process is forked once the forkserver's import is done: ask from
+        # a thread of its own, so that the build does not wait for the import here
+        self._dispatch.submit(self._make, self._pool, figure)
 
-    def fragment(self, key: str, name: str, raw: Mapping[str, Any]) -> str | None:
-        """The fragment of figure ``key`` once made, if a job was asked for it with this name
-        and these arguments; None when the caller must make it."""
-        job = self._asked.pop(key, None)
-        if job is None or (job.name, dict(job.raw)) != (name, {k: str(v) for k, v in raw.items()}):
+    def _make(self, pool: ProcessPoolExecutor, figure: _Figure) -> None:
+        job = figure.job
+        try:
+            made = pool.submit(self.make, job.name, dict(job.raw), job.key, job.number)
+        except RuntimeError:  # the build stopped early: the pool is shut
+            figure.fragment.set_result(None)
+            return
+        made.add_done_callback(lambda done: self._made(figure, done))
+
+    def _made(self, figure: _Figure, made: Future) -> None:
+        """A pool process made (or failed to make) ``figure``'s fragment: its twins are asked
+        for before the page is told, so ``finish`` never misses them."""
+        error = None if made.cancelled() else made.exception()
+        parts = None if made.cancelled() or error is not None else made.result()
+        if error is not None:
+            figure.twins = Future()
+            figure.twins.set_exception(error)
+        elif parts is not None:
+            self._photograph(figure)
+        figure.fragment.set_result(parts)
+
+    def _photograph(self, figure: _Figure) -> None:
+        """Draw ``figure`` in the studio's thread (photographing its plots, measuring its
+        layout), then have a pool process make the pictures compact and write them with the
+        layout (the build's own process stays free for its pages)."""
+        if self._stopping:
+            return
+        written: Future = Future()
+        figure.twins = written
+        shot = self._camera.shoot(figure.job, figure.fragment)
+        shot.add_done_callback(lambda done: self._write(figure.job, done, written))
+
+    def _write(self, job: Job, shot: Future, written: Future) -> None:
+        if shot.cancelled() or shot.exception() is not None:
+            written.set_exception(shot.exception() if not shot.cancelled() else Cancelled())
+            return
+        pool = self._pool
+        try:
+            twin_paths = dict(job.twins) if job.twins else None
+            saved = pool.submit(twins.write, shot.result(), twin_paths, job.layout)
+        except RuntimeError as error:  # the build stopped early: the pool is shut
+            written.set_exception(error)
+            return
+        saved.add_done_callback(lambda done: _copy(done, written))
+
+    def fragment(self, key: str, name: str, raw: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The parts of figure ``key`` once made, if a job was asked for them with this name
+        and these arguments; None when the caller must make them."""
+        figure = self._figures.get(key)
+        if figure is None or (figure.job.name, dict(figure.job.raw)) != (
+            name,
+            {k: str(v) for k, v in raw.items()},
+        ):
             return None
-        while key not in self._made and self._drawers == DRAWERS and self._receive():
+        try:
+            return figure.fragment.result(timeout=FRAGMENT_S)
+        except Late:
+            raise RuntimeError(
+                f"figure '{name}' ({key}): no fragment from the drawing processes after "
+                f"{FRAGMENT_S:g} s"
+            ) from None
+
+    def twins_of(self, key: str) -> None:
+        """Return once the twins and the layout of figure ``key`` are written, if a job draws
+        them (the page then reads the layout); one that failed is reported by ``finish``, but
+        a browser that could not start is a TwinError at once: no page without its twins."""
+        figure = self._figures.get(key)
+        if figure is None:
+            return
+        try:
+            figure.fragment.result(timeout=FRAGMENT_S)
+            if figure.twins is not None:
+                figure.twins.result(timeout=TWIN_S)
+        except Exception:
             pass
-        return self._made.pop(key, None)
+        if self._camera.opened.done() and self._camera.opened.exception() is not None:
+            raise self._camera.opened.exception()
 
     def finish(self) -> None:
-        """Wait for every job; RuntimeError naming each twin that could not be drawn."""
-        if self._process is None:
+        """Wait for every job; TwinError if the browser could not start, RuntimeError naming
+        each twin that could not be drawn."""
+        if self._pool is None:
             return
-        for _ in range(DRAWERS):  # behind every job: one stop for each drawing process
-            self._jobs.put(None)
-        while self._drawers and self._receive():
-            pass
-        if self._drawers:
-            code = self._process.exitcode
-            self._failed.append(f"the drawing processes stopped (exit code {code})")
-        self._process.join()
-        atexit.unregister(self.abandon)
-        failed = self._failed
-        self.__init__()
+        failed = []
+        try:
+            for figure in self._figures.values():
+                figure.fragment.result(timeout=FRAGMENT_S)  # its twins are asked for by then
+                if figure.twins is None:
+                    continue
+                try:
+                    figure.twins.result(timeout=TWIN_S)
+                except Late:
+                    failed.append(_failed(figure.job, f"not drawn after {TWIN_S:g} s"))
+                except Exception as error:
+                    failed.append(_failed(figure.job, _reason(figure.job, error)))
+            opened = self._camera.opened.exception()
+        finally:
+            self._stop(cancel=False)
+        if isinstance(opened, twins.TwinError):  # the browser's fault, not the figures'
+            raise opened
         if failed:
             raise RuntimeError("static twins not drawn: " + "; ".join(failed))
 
     def abandon(self) -> None:
-        """Stop the drawing processes as soon as each has written the twins it is drawing, for
-        a build that ended early (an author's mistake): no half-written file is left behind."""
-        if self._process is None:
-            return
-        self._stop.set()
-        self._process.join(ABANDON_S)
-        if self._process.is_alive():
-            self._process.kill()
+        """Stop for a build that ended early (an author's mistake): jobs not begun are dropped,
+        twins being written are finished (each is written whole or not at all)."""
+        if self._pool is not None:
+            self._stop(cancel=True)
+
+    def _stop(self, cancel: bool) -> None:
+        """Shut the pool, then have the studio's thread close the browser and end."""
+        self._stopping = True
+        self._dispatch.shutdown(wait=True, cancel_futures=cancel)
+        self._pool.shutdown(wait=True, cancel_futures=cancel)
+        self._camera.stop(cancel)
         atexit.unregister(self.abandon)
-        self.__init__()
+        self._pool = self._camera = self._dispatch = None
+        self._figures = {}
+        self._stopping = False
 
-    def _receive(self) -> bool:
-        """Take one report, waiting for it; False once none can come (the processes are gone)."""
-        while True:
+
+class _Camera:
+    """The one thread the studio lives in, from opening the browser to closing it (Playwright's
+    objects belong to the thread that made them), drawing up to ``IN_FLIGHT`` figures at once.
+    Not a ThreadPoolExecutor: a build that ends early closes the browser from its exit handler,
+    after Python has shut every executor to new work; this thread is a daemon, so it is still
+    there to be asked."""
+
+    def __init__(self, studio: twins.Studio) -> None:
+        self.opened: Future = Future()  # the browser started, or why not
+        self._cancel = False
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(
+            target=self._run, args=(studio,), name="vg-studio", daemon=True
+        )
+        self._thread.start()
+
+    def shoot(self, job: Job, parts: Future) -> Future:
+        """``studio.shoot`` of the figure ``parts`` make, in the studio's thread: its pictures
+        and layouts by width."""
+        future: Future = Future()
+        self._jobs.put((future, job, parts))
+        return future
+
+    def stop(self, cancel: bool) -> None:
+        """End after the figures asked for (none of those not begun, if ``cancel``), closing
+        the browser."""
+        self._cancel = cancel
+        self._jobs.put(None)
+        self._thread.join(CLOSE_S)
+
+    def _run(self, studio: twins.Studio) -> None:
+        try:
             try:
-                kind, *rest = self._reports.get(timeout=WAIT_S)
-                break
-            except queue.Empty:
-                if self._process.is_alive():
-                    continue
-                try:  # what it sent as it stopped
-                    kind, *rest = self._reports.get(timeout=WAIT_S)
-                    break
-                except queue.Empty:
-                    return False
-        if kind == "made":
-            self._made[rest[0]] = rest[1]
-        elif kind == "failed":
-            self._failed.append(rest[0])
-        elif kind == "lost":  # the second process died: its job's fragment will never come
-            self._failed.append(rest[0])
-            self._drawers -= 1
-        else:
-            self._drawers -= 1
-        return True
-
-
-def _first_drawer(jobs: Any, reports: Any, stop: Any) -> None:
-    """The first drawing process: import, fork the second, then both work jobs until a stop."""
-    _die_with_parent()
-    from vanishing_post.figures import _holoviews
-    from vanishing_post.twins import preload
-
-    _holoviews()
-    preload()
-    second = os.fork()
-    if second == 0:
-        try:
-            _die_with_parent()
-            _work_jobs(jobs, reports, stop, None)
+                studio.open()
+                self.opened.set_result(None)
+            except BaseException as error:
+                self.opened.set_exception(error)
+            ending = False
+            while not ending and (asked := self._jobs.get()) is not None:
+                batch = [asked]
+                while len(batch) < IN_FLIGHT and not ending:
+                    try:
+                        more = self._jobs.get_nowait()
+                    except queue.Empty:
+                        break
+                    ending = more is None
+                    batch += [] if ending else [more]
+                self._shoot(studio, batch)
         finally:
-            reports.close()
-            reports.join_thread()  # everything sent before this process ends
-            os._exit(0)
-    _work_jobs(jobs, reports, stop, second)
+            studio.close()
 
-
-def _work_jobs(jobs: Any, reports: Any, stop: Any, second: int | None) -> None:
-    """Work jobs until a stop (in the queue, or ``stop`` set), reporting each fragment and
-    failure; the first process also watches the second, and reports it lost if it dies."""
-
-    def made(key: str, html: str | None) -> None:
-        reports.put(("made", key, html))
-
-    while True:
+    def _shoot(self, studio: twins.Studio, batch: list[tuple[Future, Job, Future]]) -> None:
+        begun = [
+            (future, job, parts)
+            for future, job, parts in batch
+            if not (self._cancel and future.cancel()) and future.set_running_or_notify_cancel()
+        ]
+        if not begun:
+            return
         try:
-            job = jobs.get(timeout=WAIT_S)
-        except queue.Empty:
-            second = _watch(second, reports, wait=False)
-            if stop.is_set():
-                break
-            continue
-        if job is None or stop.is_set():
-            break
-        problem = work(job, made)
-        if problem:
-            reports.put(("failed", problem))
-        second = _watch(second, reports, wait=False)
-    _watch(second, reports, wait=True)
-    reports.put(("done",))
+            figures = [(job.name, render_figure(parts.result())) for _, job, parts in begun]
+            results = studio.shoot_many(figures)
+        except BaseException as error:
+            results = [error] * len(begun)
+        for (future, _, _), result in zip(begun, results, strict=True):
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
 
 
-def _watch(second: int | None, reports: Any, *, wait: bool) -> int | None:
-    """The second process's id while it runs; None once it has ended (reported if it died)."""
-    if second is None:
-        return None
-    pid, status = os.waitpid(second, 0 if wait else os.WNOHANG)
-    if pid == 0:
-        return second
-    if status != 0:
-        reports.put(("lost", f"the second drawing process died (wait status {status})"))
-    return None
+def _copy(source: Future, target: Future) -> None:
+    """What ``source`` ended with, into ``target``."""
+    if source.cancelled():
+        target.set_exception(Cancelled())
+    elif source.exception() is not None:
+        target.set_exception(source.exception())
+    else:
+        target.set_result(source.result())
+
+
+def _failed(job: Job, reason: str) -> str:
+    where = ", ".join(sorted(p.name for p in job.twins.values())) if job.twins else job.key
+    return f"figure '{job.name}' ({where}): {reason}"
+
+
+def _reason(job: Job, error: BaseException) -> str:
+    from concurrent.futures.process import BrokenProcessPool
+
+    if isinstance(error, BrokenProcessPool):
+        return "the drawing processes stopped (one of them died)"
+    if isinstance(error, twins.TwinError):
+        return str(error).removeprefix(f"figure '{job.name}': ")
+    return f"{type(error).__name__}: {error}"
 
 
 def _die_with_parent() -> None:
-    """Linux: end when the process that started this one ends, even if it is killed, so no
-    drawing process outlives a failed build."""
+    """Linux: end when the forkserver ends (it ends with the build), even if the build is
+    killed, so no drawing process outlives it."""
     import ctypes
     import signal
 

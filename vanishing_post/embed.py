@@ -7,47 +7,21 @@ bytes.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from vanishing_post.figures import model_parts, of_type
+from vanishing_post.markup import environment, render_figure, trusted
 from vanishing_post.params import lookup
 from vanishing_post.registry import FIGURES
-from vanishing_post.tables import environment
+from vanishing_post.scripts import page_js
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MODEL_ID = re.compile(r'"id":"(p\d+)"')
 KEY = re.compile(r"[a-z0-9][a-z0-9-]*")
 # What a fragment's script needs from Bokeh's: the documents and where to draw them.
 BOKEH_SCRIPT = re.compile(r"const docs_json = '(.*?)';\n\s*const render_items = (\[.*?\]);\n", re.S)
-
-
-PAGE_JS = "vg-controls.js"  # the shared script's name on the site, beside BokehJS
-
-
-@functools.cache
-def page_js() -> str:
-    """The script every page with figures loads once: ``window.vgControls`` (and the twins'
-    fetch before printing, print.js).
-
-    The figures' callbacks only call into it (``vgControls.update(...)``), so its few KB are
-    not repeated in every fragment. The site serves it as ``assets/js/vg-controls.js``
-    (plugins/vg_bokehjs); ``page_html`` inlines it.
-    """
-    from vanishing_post.figures import controls_js
-
-    here = Path(__file__).parent
-    scripts = [(here / name).read_text() for name in ("urlstate.js", "a11y.js", "print.js")]
-    body = "\n".join([controls_js(), *scripts])
-    return (
-        "// vanishing_post: what the figures' controls run (maths.js, figures.js, urlstate.js).\n"
-        "window.vgControls = (() => {\n"
-        + body
-        + "return {maths, redraw, update, settingsInAddress, nameHandles};\n})();\n"
-    )
 
 
 def _controls(parts: list[Any]) -> dict[str, Any]:
@@ -222,20 +196,54 @@ def figure_html(
     twin: str | None = None,
     twin_narrow: str | None = None,
     model: Any = None,
+    layout: Mapping[str, Mapping[str, float]] | None = None,
 ) -> str:
-    """The HTML fragment of one registered figure: live plot, controls, caption, script, and
-    the static twin shown where JavaScript does not run.
+    """The HTML fragment of one registered figure: ``figure_parts`` written out by
+    ``render_figure``."""
+    return render_figure(figure_parts(name, raw, key, number, twin, twin_narrow, model), layout)
 
-    ``twin`` is the address of the figure's static image (written by ``twins``), and
-    ``twin_narrow`` that of its version for phones, if there is one; a figure
-    without a drawing (a table) has its HTML as its static twin. ``raw`` values are checked
-    against the figure's parameters (FigureError on a mistake); an author's ``title`` replaces
-    the caption and, like all text, is escaped. ``model`` is the figure's Bokeh model when the
-    caller has built it already, from these values (``drawing`` builds it once for the
-    fragment and the twins); this fragment takes it over and changes it.
+
+def figure_parts(
+    name: str,
+    raw: Mapping[str, Any] | None,
+    key: str,
+    number: int | None = None,
+    twin: str | None = None,
+    twin_narrow: str | None = None,
+    model: Any = None,
+) -> dict[str, Any]:
+    """What one registered figure shows on a page, as plain text (what the figure cache keeps):
+    live plot and controls (Bokeh's div and a script), caption, alt text, and the static twin
+    shown where JavaScript does not run.
+
+    ``twin`` is the address of the figure's static image (``twins``), and ``twin_narrow`` that
+    of its version for phones; a figure without a drawing (a table) has its HTML as its static
+    twin. ``raw`` values are checked against the figure's parameters (FigureError on a
+    mistake); an author's ``title`` replaces the caption and, like all text, is escaped when
+    written. ``model`` is the figure's Bokeh model when the caller has built it already, from
+    these values; these parts take it over and change it.
     """
-    context = _figure_context(name, raw, key, number, twin, twin_narrow, model)
-    return environment().get_template("figure.html").render(context)
+    spec = lookup(FIGURES, name)
+    values = spec.values(raw)
+    caption = spec.caption(raw)
+    if model is None:
+        model = spec.build(values)
+    parts = model_parts(model)
+    static = _static_table(parts) if spec.draw is None else None
+    alt = spec.describe(values) if spec.describe else spec.title
+    script, div = components(model, key)
+    return dict(
+        key=key,
+        name=spec.name,
+        number=number,
+        title=caption,
+        div=div,
+        script=script,
+        twin=twin if spec.draw is not None else None,
+        twin_narrow=twin_narrow if spec.draw is not None else None,
+        alt=alt,
+        table=static,
+    )
 
 
 def page_html(name: str, raw: Mapping[str, Any] | None) -> str:
@@ -245,47 +253,10 @@ def page_html(name: str, raw: Mapping[str, Any] | None) -> str:
     """
     from bokeh.resources import Resources
 
-    context = _figure_context(name, raw, key=name, number=None)
+    context = trusted(figure_parts(name, raw, key=name, number=None))
     resources = Resources(mode="inline", components=["bokeh", "bokeh-widgets"])
     bokehjs = [_markup(js) for js in resources.js_raw] + [_markup(page_js())]
-    return environment().get_template("page.html").render(context, bokehjs=bokehjs)
-
-
-def _figure_context(
-    name: str,
-    raw: Mapping[str, Any] | None,
-    key: str,
-    number: int | None,
-    twin: str | None = None,
-    twin_narrow: str | None = None,
-    model: Any = None,
-) -> dict[str, Any]:
-    """What figure.html needs: everything checked first, then the figure drawn."""
-    spec = lookup(FIGURES, name)
-    values = spec.values(raw)
-    caption = spec.caption(raw)
-    if model is None:
-        model = spec.build(values)
-    parts = model_parts(model)
-    static = _static_table(parts) if spec.draw is None else None
-    alt = spec.describe(values) if spec.describe else spec.title
-    reserve = _reserve(parts)
-    script, div = components(model, key)
-    return dict(
-        key=key,
-        name=spec.name,
-        number=number,
-        title=caption,
-        div=_markup(div),
-        script=_markup(script),
-        twin=twin if spec.draw is not None else None,
-        twin_narrow=twin_narrow,
-        alt=alt,
-        table=_markup(static) if static else None,
-        controls_px=reserve[0],
-        plot_wide=reserve[1],
-        plot_narrow=reserve[2],
-    )
+    return environment().get_template("page.html").render(context, bokehjs=bokehjs, layout=None)
 
 
 def _static_table(parts: list[Any]) -> str | None:
@@ -294,37 +265,6 @@ def _static_table(parts: list[Any]) -> str | None:
 
     texts = [d.text for d in of_type(parts, Div)]
     return "".join(sorted(texts)) if texts else None
-
-
-# Heights in CSS pixels of what BokehJS draws above the plots, measured in Chromium (bokeh 3.9):
-# one slider with its title, one row of radio buttons, and the column's gap after each.
-SLIDER_PX, RADIO_PX, GAP_PX = 37, 31, 10
-
-
-def _reserve(parts: list[Any]) -> tuple[int, float, float]:
-    """The box the live figure will take, so its static twin holds the place without a jump:
-    the controls' height in pixels, then the plots' height as a percentage of their width on
-    a wide column and on a phone (where panels beside each other stack)."""
-    from bokeh.models import GridPlot, HBox, Plot, RadioButtonGroup
-
-    controls = list(_controls(parts).values())
-    px = sum(RADIO_PX if isinstance(w, RadioButtonGroup) else SLIDER_PX for w in controls)
-    px += GAP_PX * len(controls)
-    rows = of_type(parts, HBox)
-    if rows:
-        ratios = [100 * c["child"].height / c["child"].width for c in rows[0].children]
-        return px, round(max(ratios) / len(ratios), 3), round(sum(ratios), 3)
-    grids = of_type(parts, GridPlot)
-    if grids:  # a grid keeps its shape on a phone
-        cells = grids[0].children
-        first = cells[0][0]
-        rows_n = max(row for _, row, _ in cells) + 1
-        cols_n = max(col for _, _, col in cells) + 1
-        ratio = round(100 * rows_n * first.height / (cols_n * first.width), 3)
-        return px, ratio, ratio
-    visible = [p for p in of_type(parts, Plot) if p.visible and p.width]
-    ratio = round(sum(100 * p.height / p.width for p in visible), 3)
-    return px, ratio, ratio
 
 
 def _markup(html: str) -> Any:

@@ -40,20 +40,6 @@ def _holoviews() -> Any:
     return hv
 
 
-# The figures' part of the page's shared script; network_figures.js adds the network section's
-# redraws to figures.js's table.
-CONTROLS_JS = ("maths.js", "figures.js", "network_figures.js")
-
-
-def controls_js() -> str:
-    """The JavaScript the figures' controls call: the maths twins, then the redraws.
-
-    Loaded once per page as part of ``embed.page_js`` (``window.vgControls``), not inlined
-    into every figure's callback.
-    """
-    return "\n".join((HERE / name).read_text() for name in CONTROLS_JS)
-
-
 def _render(element: Any) -> Any:
     """A HoloViews element as a Bokeh model, sized to fill the column at a fixed aspect."""
     from bokeh.models import Plot

@@ -7,6 +7,8 @@ A module of its own because both ends need it: the page fragment names the twins
 
 from __future__ import annotations
 
+from pathlib import Path
+
 # <output>/figures/<post slug>-<n>.png. PNG, not SVG: feed readers and link previews (og:image)
 # show PNG everywhere. Here rather than in conf.py because every page that shows a figure
 # depends on it, and the package's files are already each page's dependencies (a conf.py value
@@ -24,3 +26,11 @@ def site_addresses(key: str) -> tuple[str, str]:
     """The addresses a page gives the twins of the figure ``key``: (wide, phone)."""
     wide, narrow = site_paths(key)
     return "/" + wide, "/" + narrow
+
+
+LAYOUTS = "vg_layouts"  # in the site's cache folder: not published, read by the pages
+
+
+def layout_path(cache_folder: str | Path, key: str) -> Path:
+    """Where a build keeps what the studio measured of the figure ``key``'s live layout."""
+    return Path(cache_folder) / LAYOUTS / f"{key}.json"

@@ -7,7 +7,8 @@ every hit, and a hit imports nothing but the standard library. A figure is made 
 - the modules whose ``FigureSpec(...)`` call names it: they define its ``build``, ``draw`` and
   ``describe``, or import them;
 - the rendering path: ``embed.py`` and ``site_paths.py`` for its page fragment (``figure_html``,
-  and its twins' addresses), ``twins.py`` for its static twin;
+  and its twins' addresses); its static twin is a picture of that fragment, so the twin is made
+  from those and ``twins.py`` (the studio that draws it);
 - every package module those import, at the top or inside a function, transitively, and the
   package's ``__init__.py`` (it runs on every import);
 - ``registry.py`` itself, but not what it imports when the rendering path imports it: embed and
@@ -15,8 +16,10 @@ every hit, and a hit imports nothing but the standard library. A figure is made 
   module that imports the registry is followed into every figure's module;
 - any other file (a template, a stylesheet, data) when its file name appears in a file of the
   set (a template naming another, as ``{% include %}`` does, counts too);
-- no ``.js`` file: every one goes into the page-wide ``vg-controls.js`` (``embed.page_js``,
-  rewritten by ``plugins/vg_bokehjs`` when one changes), never into a fragment or a twin.
+- no ``.js`` file: every one goes into the page-wide ``vg-controls.js`` (``scripts.page_js``,
+  rewritten by ``plugins/vg_bokehjs`` when one changes), never into a fragment; but a twin is a
+  picture of its fragment drawn on a page that runs that script, so every twin is made from
+  every ``.js`` file.
 
 When in doubt, more: a figure no ``FigureSpec`` names by a literal (an unknown name) is made from
 every file, and a module calling ``FigureSpec`` with a computed name counts for every figure.
@@ -34,9 +37,9 @@ PACKAGE = Path(__file__).resolve().parent
 REGISTRY = "registry"
 # What every fragment and every twin is rendered by: module names, in the package.
 FRAGMENT_PATH = ("embed", "site_paths")
-TWIN_PATH = ("twins",)
+TWIN_PATH = FRAGMENT_PATH + ("twins",)
 # Modules that look one figure up in the registry, using no other figure's spec.
-LOOKUPS = frozenset(FRAGMENT_PATH + TWIN_PATH)
+LOOKUPS = frozenset(TWIN_PATH)
 PAGE_WIDE = ".js"  # scripts of vg-controls.js, in no fragment
 # What each package's modules import and name, by package root, with the stamps (modified time,
 # size) of its files then: the site's plugins each ask, and a build reads the package once.
@@ -60,8 +63,7 @@ def figure_files(name: str, package: Path = PACKAGE) -> frozenset[Path]:
 
 
 def twin_files(name: str, package: Path = PACKAGE) -> frozenset[Path]:
-    """The files figure ``name``'s static twin (its Bokeh model, drawn by matplotlib) is made
-    from."""
+    """The files figure ``name``'s static twin (a picture of its page fragment) is made from."""
     return Sources(package).twin_files(name)
 
 
@@ -79,8 +81,12 @@ class Sources:
         return self._made_from(name, FRAGMENT_PATH)
 
     def twin_files(self, name: str) -> frozenset[Path]:
-        """The files figure ``name``'s static twin is made from."""
-        return self._made_from(name, TWIN_PATH)
+        """The files figure ``name``'s static twin is made from: its fragment's, the studio's,
+        and the page-wide script (the studio's pages run it, as the site's do)."""
+        if not self._read:
+            self._load()
+        scripts = {p for p in self.files if p.suffix == PAGE_WIDE}
+        return self._made_from(name, TWIN_PATH) | scripts
 
     def _load(self) -> None:
         root = self.root

@@ -6,22 +6,11 @@ extremes (``toFixed(3)``), the shortest exact form for the decay (``repr`` / ``p
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
-from pathlib import Path
 
-import jinja2
 import pandas as pd
 
-TEMPLATES = Path(__file__).parent / "templates"
-
-
-@functools.cache
-def environment() -> jinja2.Environment:
-    """The package's HTML templates, loaded once; every value is escaped."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=False
-    )
+from vanishing_post.markup import environment
 
 
 def table_html(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

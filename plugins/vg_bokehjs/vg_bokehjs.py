@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib.metadata import version
-from importlib.util import find_spec
 from pathlib import Path
 
 from nikola import utils
@@ -20,20 +18,16 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "vanishing_post"
 
 
-def bokehjs_files() -> list[tuple[Path, str]]:
-    """(installed file, name on the site) for the scripts our pages load."""
-    static = Path(find_spec("bokeh").submodule_search_locations[0]) / "server" / "static" / "js"
-    v = version("bokeh")
-    stems = ("bokeh", "bokeh-widgets")
-    return [(static / f"{stem}.min.js", f"{stem}-{v}.min.js") for stem in stems]
-
-
 class BokehJS(Task):
     """One copy task per BokehJS file, and the controls script, into ``output/assets/js/``."""
 
     name = "vg_bokehjs"
 
     def gen_tasks(self):
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        from vanishing_post.twins import bokehjs_files
+
         yield self.group_task()
         folder = os.path.join(self.site.config["OUTPUT_FOLDER"], "assets", "js")
         for source, name in bokehjs_files():
@@ -49,10 +43,8 @@ class BokehJS(Task):
         yield self._controls_task(folder)
 
     def _controls_task(self, folder: str) -> dict:
-        """``vanishing_post.embed.page_js()`` as a file, rewritten when its sources change."""
-        if str(ROOT) not in sys.path:
-            sys.path.insert(0, str(ROOT))
-        from vanishing_post.embed import PAGE_JS, page_js
+        """``vanishing_post.scripts.page_js()`` as a file, rewritten when its sources change."""
+        from vanishing_post.scripts import PAGE_JS, page_js
 
         target = os.path.join(folder, PAGE_JS)
         script = page_js()

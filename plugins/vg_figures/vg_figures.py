@@ -64,16 +64,16 @@ class FigureShortcode(ShortcodePlugin):
         number = self._numbers[page]
         key = f"{_key(post.meta('slug', lang) if post else '')}-{number}"
 
-        def draw() -> str:
+        def draw() -> dict:
             from vanishing_post.drawing import DRAWER
-            from vanishing_post.embed import figure_html
+            from vanishing_post.embed import figure_parts
             from vanishing_post.site_paths import site_addresses
 
             made = DRAWER.fragment(key, names[0], params)  # handed over by the vg_twins task
             if made is not None:
                 return made
             wide, narrow = site_addresses(key)  # written by the vg_twins task
-            return figure_html(
+            return figure_parts(
                 names[0], params, key=key, number=number, twin=wide, twin_narrow=narrow
             )
 
@@ -91,7 +91,8 @@ class FigureShortcode(ShortcodePlugin):
                     f'<figure class="vg-figure" id="{key}" data-figure="{name}"></figure>',
                     self._deps,
                 )
-            html = self._cache.html(names[0], params, key, number, draw)
+            parts = self._cache.parts(names[0], params, key, number, draw)
+            html, twins = self._placed(parts, key)
         except FigureError as error:
             # An author's mistake: one line naming the post, the figure and the argument, and
             # a failed build (as Nikola does for its own shortcode errors), no traceback.
@@ -100,7 +101,24 @@ class FigureShortcode(ShortcodePlugin):
             raise RuntimeError(
                 f"{where}: figure '{names[0]}' failed: {type(error).__name__}: {error}"
             ) from error
-        return html, self._deps
+        return html, self._deps + twins
+
+    def _placed(self, parts: dict, key: str) -> tuple[str, list[str]]:
+        """The figure's HTML, holding the place of the live figure as the studio measured it
+        (written by the vg_twins task, which the page waits for if it is drawing it), and the
+        files the page then depends on: that layout and the figure's twins."""
+        from vanishing_post.drawing import DRAWER
+        from vanishing_post.markup import render_figure
+        from vanishing_post.site_paths import layout_path, site_paths
+        from vanishing_post.twins import read_layout
+
+        DRAWER.twins_of(key)
+        layout = layout_path(self.site.config["CACHE_FOLDER"], key)
+        output = Path(self.site.config["OUTPUT_FOLDER"])
+        twins = [output / path for path in site_paths(key)] if parts.get("twin") else []
+        # a file missing is a twin that failed: vg_twins_wait names it and fails the build
+        made = [str(path) for path in (layout, *twins) if path.is_file()]
+        return render_figure(parts, read_layout(layout)), made
 
     def _check_template(self, post, name: str) -> None:
         """A figure in a post whose template does not load BokehJS would never draw."""

@@ -1,20 +1,22 @@
 """The static twin of every figure in every post, written into the site during ``nikola build``.
 
 Thin on purpose: find the ``figure`` shortcodes in each post's source, and yield one task per
-figure that has a drawing. The task hands the figure to ``vanishing_post.drawing``, whose two
-processes draw its twins (and its page fragment, and its page's tables', if the figure cache
-lacks them) beside the build, from one Bokeh model; a task runs again only when a file its twins
-are made from changes (``vanishing_post.sources.twin_files``). Generating the tasks reads
-sources and the registry only (no pandas, HoloViews or matplotlib), so a build with nothing to
-redraw imports none of them. ``render_posts`` depends on these tasks, so every figure is handed
-over before the first page asks for its fragment; ``vg_twins_wait`` waits for the twins at the
-end. A cold ``nikola build`` starts the drawing processes as this plugin loads."""
+figure that has a drawing. The task hands the figure to ``vanishing_post.drawing``, which makes
+its page fragment (and its page's tables') if the figure cache lacks it, and photographs its
+twins from that fragment in headless Chromium, beside the build; a task runs again only when a
+file its twins are made from changes (``vanishing_post.sources.twin_files``, the stylesheets the
+twins are drawn with, BokehJS's version). Generating the tasks reads sources and the registry
+only (no pandas or plotting library), so a build with nothing to redraw imports none of them.
+``render_posts`` depends on these tasks, so every figure is handed over before the first page
+asks for its fragment; ``vg_twins_wait`` waits for the twins at the end. A cold
+``nikola build`` starts the drawing processes and the browser as this plugin loads."""
 
 from __future__ import annotations
 
 import os
 import re
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 from doit.tools import config_changed
@@ -44,17 +46,26 @@ def _key(slug: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "page"
 
 
-def _hand_over(figures: list[tuple], fmt: str, cache: object) -> None:
-    """Hand figures (name, arguments, key, number, twins' paths) to the drawing processes:
-    their twins, and their fragments too where the figure ``cache`` lacks them (the page asks
-    for them); vg_twins_wait waits for them at the end."""
+def _hand_over(figure: tuple, cache: object) -> None:
+    """Hand a figure (name, arguments, key, number, twins' paths by width, layout's path) to
+    the drawer: its parts, made where the figure ``cache`` lacks them (the page asks for them),
+    then drawn in the studio for its twins and its layout; vg_twins_wait waits for them at the
+    end."""
     from vanishing_post.drawing import DRAWER, Job
+    from vanishing_post.twins import TwinError
 
-    for name, raw, key, number, wide, narrow in figures:
-        fragment = not cache.has(name, raw, key, number)
-        if wide is not None or fragment:
-            twins = (Path(wide), Path(narrow)) if wide is not None else (None, None)
-            DRAWER.submit(Job(name, raw, key, number, fmt, *twins, fragment))
+    name, raw, key, number, twins, layout = figure
+    paths = {width: Path(path) for width, path in twins.items()} if twins else None
+    try:
+        job = Job(name, raw, key, number, paths, Path(layout), cache.get(name, raw, key, number))
+        DRAWER.submit(job)
+    except TwinError as error:  # no browser: one line saying how to get one
+        raise SystemExit(f"ERROR: {error}") from None
+
+
+def _stylesheets(site) -> list[Path]:
+    """The site's stylesheets the twins are drawn with (conf.py), from the site's folder."""
+    return [ROOT / path for path in site.config["VG_TWIN_STYLESHEETS"]]
 
 
 def _cold(site) -> bool:
@@ -69,8 +80,11 @@ def _cold(site) -> bool:
 
 
 class FigureTwins(Task):
-    """A task per figure with a drawing, writing ``output/figures/<post slug>-<n>.png`` and
-    its phone version ``...-<n>-narrow.png`` (drawn together: one plot, two sizes)."""
+    """A task per figure: a figure with a drawing gets ``output/figures/<post slug>-<n>.png``
+    and its phone version ``...-<n>-narrow.png`` (photographed together: one fragment drawn at
+    both widths); every figure, tables too, gets its layout (``cache/vg_layouts/<key>.json``:
+    where the live figure's controls end and its plots or table begin, at each width), which
+    its page reads to hold the live figure's place."""
 
     name = "vg_twins"
 
@@ -79,22 +93,21 @@ class FigureTwins(Task):
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
         self.inject_dependency("render_posts", self.name)
-        if _cold(site):  # the plotting libraries' import then overlaps Nikola reading the site
-            from vanishing_post.drawing import DRAWER
+        from vanishing_post.drawing import DRAWER
 
+        DRAWER.use(site.config["VG_TWIN_WIDTHS"], _stylesheets(site))
+        if _cold(site):  # the plotting libraries' import then overlaps Nikola reading the site
             DRAWER.start()
         return None
 
     def gen_tasks(self):
         from vanishing_post.cache import FigureCache
-        from vanishing_post.site_paths import SITE_FORMAT
 
         config = self.site.config
         self.site.scan_posts()  # the timeline is empty until some task asks for it
         yield self.group_task()
         if not config.get("VG_FIGURES", True):  # the bare site (`make bench`): no figures
             return
-        fmt = SITE_FORMAT
         # the figure shortcode's cache: one for every task, so the package is read once
         cache = FigureCache(Path(config["CACHE_FOLDER"]) / "vg_figures")
         for post in self.site.timeline:
@@ -103,17 +116,20 @@ class FigureTwins(Task):
                 if not os.path.isfile(source):
                     continue
                 text = Path(source).read_text(encoding="utf-8-sig")
-                yield from self._tasks(text, _key(post.meta("slug", lang)), fmt, cache)
+                yield from self._tasks(text, _key(post.meta("slug", lang)), cache)
 
-    def _tasks(self, text: str, slug: str, fmt: str, cache: object):
-        """A task per figure of a page that has a drawing; the first also hands over the
-        page's tables (their fragments only)."""
+    def _tasks(self, text: str, slug: str, cache: object):
+        """A task per figure of a page: its twins (a table has none) and its layout, as the
+        studio measures them."""
         from vanishing_post.params import FigureError
         from vanishing_post.registry import FIGURES
-        from vanishing_post.site_paths import site_paths
+        from vanishing_post.site_paths import layout_path, site_paths
 
-        output = self.site.config["OUTPUT_FOLDER"]
-        drawn, tables = [], []
+        config = self.site.config
+        output = config["OUTPUT_FOLDER"]
+        # what every twin is drawn with besides its figure's files
+        drawn_with = repr((config["VG_TWIN_WIDTHS"], version("bokeh"), version("playwright")))
+        stylesheets = [str(p) for p in _stylesheets(self.site)]
         for number, name, raw in figure_shortcodes(text):
             spec = FIGURES.get(name)
             if spec is None:
@@ -124,20 +140,18 @@ class FigureTwins(Task):
             except FigureError:
                 continue  # the shortcode reports it and fails the build
             key = f"{slug}-{number}"
-            if spec.draw is None:
-                tables.append((name, raw, key, number, None, None))
-                continue
-            wide, narrow = (os.path.join(output, *p.split("/")) for p in site_paths(key))
-            drawn.append(((name, raw, key, number, wide, narrow), values))
-        for index, (figure, values) in enumerate(drawn):
-            name, wide, narrow = figure[0], figure[4], figure[5]
-            handed = [figure] + (tables if index == 0 else [])
+            twins = None
+            if spec.draw is not None:
+                paths = (os.path.join(output, *p.split("/")) for p in site_paths(key))
+                twins = dict(zip(("wide", "narrow"), paths, strict=True))
+            layout = str(layout_path(config["CACHE_FOLDER"], key))
+            figure = (name, raw, key, number, twins, layout)
             yield {
                 "basename": self.name,
-                "name": wide,
-                "file_dep": sorted(str(p) for p in cache.sources.twin_files(name)),
-                "targets": [wide, narrow],
-                "actions": [(_hand_over, (handed, fmt, cache))],
-                "uptodate": [config_changed(repr((name, sorted(values.items()), fmt)))],
+                "name": layout,
+                "file_dep": sorted(str(p) for p in cache.sources.twin_files(name)) + stylesheets,
+                "targets": [*(twins or {}).values(), layout],
+                "actions": [(_hand_over, (figure, cache))],
+                "uptodate": [config_changed(repr((name, sorted(values.items()), drawn_with)))],
                 "clean": True,
             }

@@ -16,8 +16,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _finish() -> None:
     from vanishing_post.drawing import DRAWER
+    from vanishing_post.twins import TwinError
 
-    DRAWER.finish()
+    try:
+        DRAWER.finish()
+    except (
+        RuntimeError,
+        TwinError,
+    ) as error:  # named twins, or no browser: one line, a failed build
+        raise SystemExit(f"ERROR: {error}") from None
 
 
 def _nothing_to_wait_for() -> bool:

@@ -1,0 +1,185 @@
+"""Every kind of plot hvplot and HoloViews make gets a static twin that is its own picture.
+
+One real build of a copy of the site whose registry gains one figure per element type (line,
+step, scatter, area, bars, histogram, heat map, image, spans, error bars, box plot, labels,
+spread, polygons) and whose only post places them all. Each twin in ``output/figures`` is then
+compared with a screenshot of the live figure on the built page, in Chromium, at the width the
+twin was drawn for: they must share their ink.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from tests.reader import INK, ink_shared
+from tests.sites import Build, build_with_figure
+
+KINDS = (
+    "line",
+    "step",
+    "scatter",
+    "area",
+    "bar",
+    "barh",
+    "hist",
+    "heatmap",
+    "image",
+    "spans",
+    "errorbars",
+    "box",
+    "labels",
+    "spread",
+    "polygons",
+)
+REGISTRY = f"""
+
+def _element(kind):
+    import numpy as np
+    import pandas as pd
+
+    from vanishing_post.figures import _holoviews
+
+    hv = _holoviews()
+    x = np.linspace(0.0, 6.0, 25)
+    data = pd.DataFrame(
+        {{"x": x, "y": np.sin(x), "e": 0.1 + 0.05 * np.cos(x), "c": list("abcde") * 5}}
+    )
+    few = data.head(5)
+    grid = pd.DataFrame([(a, b, i * j) for i, a in enumerate("abcd") for j, b in enumerate("wxyz")],
+                        columns=["a", "b", "v"])
+    made = {{
+        "line": lambda: data.hvplot.line("x", "y"),
+        "step": lambda: data.hvplot.step("x", "y"),
+        "scatter": lambda: data.hvplot.scatter("x", "y"),
+        "area": lambda: data.hvplot.area("x", "y"),
+        "bar": lambda: few.hvplot.bar("c", "y"),
+        "barh": lambda: few.hvplot.barh("c", "y"),
+        "hist": lambda: data.hvplot.hist("y", bins=8),
+        "heatmap": lambda: grid.hvplot.heatmap(x="a", y="b", C="v"),
+        "image": lambda: hv.Image(np.outer(np.sin(x), np.cos(x))),
+        "spans": lambda: data.hvplot.line("x", "y") * hv.HLine(0.0) * hv.VLine(3.0),
+        "errorbars": lambda: data.hvplot.scatter("x", "y") * hv.ErrorBars(data, "x", ["y", "e"]),
+        "box": lambda: data.hvplot.box("y", by="c"),
+        "labels": lambda: few.hvplot.labels("x", "y", "c"),
+        "spread": lambda: hv.Spread(data, "x", ["y", "e"]),
+        "polygons": lambda: hv.Polygons(
+            [{{"x": [0, 1, 2], "y": [0, 1, 0]}}, {{"x": [3, 4, 5], "y": [0, 1, 0]}}]
+        ),
+    }}
+    return made[kind]()
+
+
+def _drawn(kind):
+    from vanishing_post.figures import _render, _sized
+
+    return lambda values: _sized(_render(_element(kind)))
+
+
+for _kind in {KINDS!r}:
+    FIGURES["kind-" + _kind] = FigureSpec(
+        "kind-" + _kind, "One kind of plot: " + _kind, (), _drawn(_kind), draw=lambda v: None
+    )
+"""
+POST = (
+    """<!--
+.. title: Every kind of plot
+.. slug: kinds
+.. date: 2026-11-21 09:00:00 UTC
+.. template: figures.tmpl
+-->
+
+Every kind of plot, each with its twin.
+
+"""
+    + "\n\n".join(f"{{{{% figure kind-{kind} %}}}}" for kind in KINDS)
+    + "\n"
+)
+WINDOWS = {"wide": 1100, "narrow": 375}  # the twins' column widths, as a reader's window
+MATCH = 0.95  # of the ink, at least this much the same
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    done = build_with_figure(tmp_path_factory.mktemp("kinds"), REGISTRY, "kinds.md", POST)
+    assert done.returncode == 0, done.log
+    return done
+
+
+@pytest.fixture(scope="module")
+def served(built: Build) -> Iterator[str]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built.output))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/posts/kinds/"
+    server.shutdown()
+    server.server_close()
+
+
+PLOT_BOX = """key => {
+  const {PlotView} = Bokeh.require("models/plots/plot");
+  const figure = document.getElementById(key);
+  const root = (view) => { while (view.parent) view = view.parent; return view; };
+  const boxes = [...Bokeh.index.query((v) => v instanceof PlotView && figure.contains(root(v).el))]
+    .map((v) => v.el.getBoundingClientRect()).filter((b) => b.width > 0);
+  const x = Math.min(...boxes.map((b) => b.left)), y = Math.min(...boxes.map((b) => b.top));
+  return {x, y, width: Math.max(...boxes.map((b) => b.right)) - x,
+          height: Math.max(...boxes.map((b) => b.bottom)) - y};
+}"""
+
+
+@pytest.fixture(scope="module", params=list(WINDOWS))
+def live(request, browser: Any, served: str) -> Iterator[tuple[str, dict[str, Image.Image]]]:
+    """Each figure as the reader's window shows it once BokehJS has drawn it, by key."""
+    width = request.param
+    context = browser.new_context(
+        viewport={"width": WINDOWS[width], "height": 2400}, device_scale_factor=2
+    )
+    page = context.new_page()
+    page.goto(served, wait_until="networkidle")
+    page.wait_for_function(
+        "n => window.Bokeh && Bokeh.documents.length === n"
+        " && Bokeh.documents.every(d => d.is_idle)",
+        arg=len(KINDS),
+    )
+    shots = {}
+    for number in range(1, len(KINDS) + 1):
+        key = f"kinds-{number}"
+        page.evaluate("key => document.getElementById(key).scrollIntoView()", key)
+        shots[key] = Image.open(
+            io.BytesIO(page.screenshot(clip=page.evaluate(PLOT_BOX, key), scale="device"))
+        )
+    context.close()
+    yield width, shots
+
+
+@pytest.mark.parametrize("number", range(1, len(KINDS) + 1), ids=KINDS)
+def test_every_kind_of_plot_has_its_twin_drawn(built: Build, number: int) -> None:
+    for suffix in ("", "-narrow"):
+        twin = Image.open(Path(built.output, "figures", f"kinds-{number}{suffix}.png"))
+        colours = twin.convert("RGB").getcolors(1 << 20)
+        ink = sum(n for n, c in colours if max(255 - v for v in c) > INK)
+        assert len(colours) > 4 and ink > 0.005 * twin.width * twin.height, (suffix, colours[:5])
+
+
+@pytest.mark.parametrize("number", range(1, len(KINDS) + 1), ids=KINDS)
+def test_every_twin_shares_its_ink_with_the_live_figure_at_its_width(
+    built: Build, live: tuple[str, dict[str, Image.Image]], number: int
+) -> None:
+    width, shots = live
+    suffix = "" if width == "wide" else "-narrow"
+    twin = Image.open(Path(built.output, "figures", f"kinds-{number}{suffix}.png"))
+    shot = shots[f"kinds-{number}"]
+    # the twin is its box grown to whole device pixels, the live screenshot's clip rounded:
+    # each may take a pixel more or less on each side
+    assert abs(twin.width - shot.width) <= 4 and abs(twin.height - shot.height) <= 4
+    assert ink_shared(twin, shot) >= MATCH

@@ -1,0 +1,45 @@
+"""The package's HTML templates (``templates/``), loaded once; every value is escaped.
+
+A module of its own, importing Jinja only: the twins' studio runs in the build's own process,
+which imports no plotting or data library.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markupsafe
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The templates in ``templates/``, autoescaped."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=False
+    )
+
+
+def render_figure(
+    parts: Mapping[str, Any], layout: Mapping[str, Mapping[str, float]] | None = None
+) -> str:
+    """A figure's HTML from its parts (``embed.figure_parts``). ``layout`` is what its twins
+    measured of the live figure at each width ("wide", "narrow": the height of the controls
+    above the plots, and the plots' box, in CSS pixels): the twin then holds exactly the place
+    the live figure will take. None (a table, or no twin yet): the twin takes its own size."""
+    return environment().get_template("figure.html").render(trusted(parts), layout=layout)
+
+
+def trusted(parts: Mapping[str, Any]) -> dict[str, Any]:
+    """``parts`` with the HTML that Bokeh and the tables wrote marked safe (the rest, the
+    caption and alt text, is escaped when written)."""
+    context = dict(parts)
+    for name in ("div", "script", "table"):
+        if context.get(name):
+            context[name] = markupsafe.Markup(context[name])
+    return context
