@@ -75,6 +75,15 @@ FIGURE_TEMPLATES = ["figures.tmpl"]
 VG_TWIN_WIDTHS = {"wide": (736, 704), "narrow": (375, 343)}
 VG_TWIN_STYLESHEETS = ["themes/vg/assets/css/vg.css", "files/assets/css/figures.css"]
 
+# The content the engine (vanishing_post/engine) draws: modules that register figures, named
+# numbers and page scripts as they are imported, the way plug-ins do. A new section is a new
+# module here; the engine imports none of them by name.
+VG_CONTENT = [
+    "vanishing_post.content.figures",
+    "vanishing_post.content.network_figures",
+    "vanishing_post.content.quantities",
+]
+
 # Our own plugins (plugins/) and templates (templates/) live beside this file.
 FAVICONS = (("icon", "/favicon.svg", "any"),)
 

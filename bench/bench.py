@@ -127,7 +127,7 @@ SCALE_POSTS, SCALE_FIGURES = 10, 3  # posts added for the scale row, figures in 
 def scaled_site(folder: Path) -> tuple[Path, int]:
     """A copy of the site with ``SCALE_POSTS`` more posts of ``SCALE_FIGURES`` figures each
     (the registry's figures in turn), and how many figures it holds in all."""
-    from vanishing_post.registry import FIGURES
+    from vanishing_post.engine.registry import FIGURES
 
     root = copy_site(folder)
     names = sorted(FIGURES)

@@ -1,7 +1,7 @@
 """How long ``python -m vanishing_post`` makes an author wait, command by command.
 
 Each command runs as a fresh process (as an author runs it), ``runs`` times; the table shows the
-median and the slowest wall time. ``python -m bench.cli`` prints it. Targets: ``list``, ``stats``
+median and the slowest wall time. ``python -m bench.cli`` prints it. Targets: ``list``, ``numbers``
 and a refused value answer within 1 s (they never import HoloViews); a rendered page or image
 within 5 s. On a shared machine wall times swing: compare medians from quiet runs.
 """
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 COMMANDS: dict[str, tuple[tuple[str, ...], float]] = {  # name -> (arguments, target in s)
     "list": (("list",), 1.0),
-    "stats": (("stats", "--set", "steps=20"), 1.0),
+    "numbers": (("numbers",), 1.0),
     "refused value": (("render", "decay", "--set", "steps=0"), 1.0),
     "render html": (("render", "sigmoid-tangent", "-o", "tangent.html"), 5.0),
     "render png": (("render", "sigmoid-tangent", "-o", "tangent.png"), 5.0),

@@ -106,7 +106,7 @@ _RECORDER = """id => {
 def latency(site_url: str, browser: Any, presses: int = PRESSES) -> dict[str, Any]:
     """Median and 90th percentile, in ms, from a key press on a slider to the redrawn figure."""
     from tests.reader import open_page, wait_for_figures
-    from vanishing_post.registry import FIGURES
+    from vanishing_post.engine.registry import FIGURES
 
     visit = open_page(browser, site_url, POST, viewport={"width": 1100, "height": 900})
     samples: list[float] = []

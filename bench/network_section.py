@@ -66,8 +66,8 @@ def cold_build(root: Path) -> tuple[float, float]:
 def section_work() -> dict[str, float]:
     """Seconds of the section's own work, in a process where HoloViews is already warm: each
     figure as a build makes it (``drawing``: one Bokeh model for the fragment and the twins)."""
-    from vanishing_post import quantities
-    from vanishing_post.drawing import Job, work
+    from vanishing_post.content import quantities
+    from vanishing_post.engine.drawing import Job, work
 
     with tempfile.TemporaryDirectory() as tmp:
 
@@ -101,7 +101,7 @@ def section_work_fresh() -> dict[str, float]:
 
 def payload() -> dict[str, int]:
     """Gzipped bytes of each of the section's figure fragments."""
-    from vanishing_post.embed import figure_html
+    from vanishing_post.engine.embed import figure_html
 
     return {
         name: len(gzip.compress(figure_html(name, {}, key=f"bench-{name}").encode(), 9, mtime=0))

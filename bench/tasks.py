@@ -3,7 +3,7 @@
 Runs `nikola build --strict` in a fresh copy of the site, in this process (with the command
 line a real one has), with doit's task execution timed: wall-clock and CPU seconds of this
 process per task basename, and the whole. The figures are drawn by other processes
-(``vanishing_post.drawing``): their work shows as the wall-clock time `render_posts` and
+(``vanishing_post.engine.drawing``): their work shows as the wall-clock time `render_posts` and
 `vg_twins_wait` spend waiting for it.
 """
 

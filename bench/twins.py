@@ -44,6 +44,7 @@ def _tree_cpu() -> float:
 def old_path() -> dict[str, float]:
     """The old twins of every figure with a drawing, in this process (run with the old
     package first on sys.path)."""
+    # the package as of OLD, laid out as it was then
     from vanishing_post.figures import _holoviews
     from vanishing_post.registry import FIGURES
     from vanishing_post.twins import draw, preload, sketch
@@ -60,12 +61,12 @@ def old_path() -> dict[str, float]:
 
 def new_path() -> dict[str, float]:
     """The new twins of every figure with a drawing, in a studio opened in this process."""
-    from vanishing_post.embed import figure_html
-    from vanishing_post.figures import _holoviews
-    from vanishing_post.registry import FIGURES
-    from vanishing_post.twins import Studio
+    from vanishing_post.engine.embed import figure_html
+    from vanishing_post.engine.registry import FIGURES
+    from vanishing_post.engine.render import holoviews
+    from vanishing_post.engine.twins import Studio
 
-    _holoviews()
+    holoviews()
     drawn = [n for n, s in FIGURES.items() if s.draw is not None]
     fragments = [figure_html(n, {}, key=f"bench-{i}", number=i) for i, n in enumerate(drawn, 1)]
     site = [ROOT / "themes/vg/assets/css/vg.css", ROOT / "files/assets/css/figures.css"]

@@ -11,7 +11,11 @@ from typing import Any
 
 import pytest
 
-from tests.sites import Build, build, copy_site
+from tests.sites import ROOT, Build, build, copy_site
+from vanishing_post.engine import registry
+
+# The site's content registers its figures, numbers and scripts, as a build's plugins load it.
+registry.load(registry.content_modules(ROOT / "conf.py"))
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -81,7 +85,7 @@ def post(browser: Any, site_url: str) -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def figure() -> Iterator[Callable[..., Any]]:
     """``figure(name, **raw)``: a registered figure's Bokeh model, built once per parameters."""
-    from vanishing_post.registry import FIGURES
+    from vanishing_post.engine.registry import FIGURES
 
     built: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
 

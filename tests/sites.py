@@ -66,12 +66,25 @@ def build(root: Path) -> Build:
     return Build(root, done.returncode, done.stdout + done.stderr)
 
 
-def build_with_figure(root: Path, registry_code: str, post_name: str, post: str) -> Build:
-    """A copy of the site in ``root`` whose registry gains ``registry_code`` (an extra figure)
-    and whose only post is ``post``, built: nothing of Nikola replaced."""
+EXTRA = "vanishing_post.content.extra_figures"
+EXTRA_HEADER = (
+    '"""Figures a test adds, as an author adds a section: a content module named in conf.py."""\n'
+    "from vanishing_post.engine.params import FigureSpec\n"
+    "from vanishing_post.engine.registry import register\n"
+)
+
+
+def build_with_figure(root: Path, content_code: str, post_name: str, post: str) -> Build:
+    """A copy of the site in ``root`` with one more content module, ``content_code`` (extra
+    figures), named in its conf.py, and whose only post is ``post``, built: nothing of Nikola
+    replaced, no engine file touched."""
     copy_site(root)
-    registry = root / "vanishing_post" / "registry.py"
-    registry.write_text(registry.read_text() + registry_code)
+    module = root / Path(*EXTRA.split(".")).with_suffix(".py")
+    module.write_text(EXTRA_HEADER + content_code)
+    conf = root / "conf.py"
+    conf.write_text(
+        conf.read_text().replace("VG_CONTENT = [", f'VG_CONTENT = [\n    "{EXTRA}",', 1)
+    )
     for old in (root / "posts").iterdir():
         old.unlink()
     (root / "posts" / post_name).write_text(post)

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-from vanishing_post.twins import Studio
+from vanishing_post.engine.twins import Studio
 
 
 class _InThread:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.sites import ROOT, build, copy_site
-from vanishing_post.registry import FIGURES
+from vanishing_post.engine.registry import FIGURES
 
 BAD_POST_SLUG = "a-post-with-a-mistake"
 KNOWN = "known figures: " + ", ".join(sorted(FIGURES))
@@ -67,9 +67,12 @@ BAD_INPUTS = [
     (Cli(("render", "decay", "-o", "{tmp}/no/such/decay.html")), ["not an existing folder"]),
     (Cli(("render", "decay", "-o", "/proc/vg-decay.html")), ["'decay'", "cannot write there"]),
     (Cli(("render", "decay", "-o", "{tmp}")), ["allowed: .html"]),
-    (Cli(("stats", "--set", "steps=61")), ["'decay-steps'", "'steps'", "1 to 60"]),
-    (Cli(("stats", "--set", "start=1", "--set", "stop=1")), ["'numbers'", "must be below"]),
-    (Cli(("stats", "--set", "tangent_x=1")), ["'tangent_x'", "known: points, start"]),
+    (Cli(("render", "decay-steps", "--set", "steps=61")), ["'decay-steps'", "'steps'", "1 to 60"]),
+    (
+        Cli(("render", "numbers", "--set", "start=1", "--set", "stop=1")),
+        ["'numbers'", "must be below"],
+    ),
+    (Cli(("render", "numbers", "--set", "tangent_x=1")), ["'tangent_x'", "known: start, stop"]),
     (Cli(("render",)), ["required: name"]),
     (Cli(("draw", "decay")), ["invalid choice: 'draw'"]),
     # a post

@@ -9,8 +9,8 @@ import re
 from bench.controls import FRAGMENT, payload
 from tests.conftest import POST
 from tests.sites import Build
-from vanishing_post.embed import page_js
-from vanishing_post.registry import FIGURES
+from vanishing_post.engine.embed import page_js
+from vanishing_post.engine.registry import FIGURES
 
 
 def test_payload_counts_every_figure_fragment_and_the_shared_script_once(site: Build) -> None:

@@ -19,7 +19,7 @@ def _divide_by_zero(values):
     raise ZeroDivisionError("the broken figure divides by zero")
 
 
-FIGURES["broken"] = FigureSpec("broken", "A figure that raises", (), _divide_by_zero)
+register(FigureSpec("broken", "A figure that raises", (), _divide_by_zero))
 """
 POST = """<!--
 .. title: A post with a broken figure

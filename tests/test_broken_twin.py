@@ -27,8 +27,8 @@ def _breaks(values):
     return plot
 
 
-FIGURES["broken-twin"] = FigureSpec(
-    "broken-twin", "A figure BokehJS cannot draw", (), _breaks, draw=lambda values: None
+register(
+    FigureSpec("broken-twin", "A figure BokehJS cannot draw", (), _breaks, draw=lambda v: None)
 )
 """
 POST = """<!--

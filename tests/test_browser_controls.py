@@ -30,8 +30,8 @@ from tests.reader import (
     read_table,
     wait_for_figures,
 )
-from vanishing_post import frames, tables
-from vanishing_post.figures import FIGURES, log_axis_range
+from vanishing_post.content import frames, tables
+from vanishing_post.content.figures import FIGURES, log_axis_range
 
 RTOL = 1e-12
 SLUG = "rnns-and-vanishing-gradients"
@@ -63,7 +63,7 @@ def settings(name: str, controls: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def python_columns(name: str, v: Mapping[str, Any]) -> dict[str, np.ndarray]:
-    """Every column the figure's series may plot, computed by ``vanishing_post.frames``."""
+    """Every column the figure's series may plot, computed by ``vanishing_post.content.frames``."""
     parts = []
     if name == "decay":
         parts.append(frames.decay_frame(v["x"], int(v["steps"])))

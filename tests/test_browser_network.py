@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from tests.test_browser import FIGURE_ID
-from vanishing_post import network
-from vanishing_post.quantities import quantity_text
+from vanishing_post.content import network
+from vanishing_post.engine.numbers import quantity_text
 
 LAYER_FIGURES = {8: False, 9: True}  # figure number -> residual
 LABELS = {a.label: a.name for a in network.ACTIVATIONS.values()}

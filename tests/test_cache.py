@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vanishing_post.cache import FigureCache, sources_digest
+from vanishing_post.engine.cache import FigureCache, sources_digest
 
 DRAWING_LIBRARIES = ("numpy", "pandas", "holoviews", "hvplot", "panel", "bokeh", "matplotlib")
 FIGURE = ("decay", {"steps": "12"}, "post-4", 4)
@@ -18,14 +18,17 @@ FIGURE = ("decay", {"steps": "12"}, "post-4", 4)
 # both looked up by embed.py through the registry.
 PACKAGE = {
     "__init__.py": "",
-    "maths.py": "ONE = 1\n",
-    "curves.py": "from pkg import maths\nDECAY = FigureSpec('decay')\n",
-    "bars.py": "BARS = FigureSpec('bars')\n",
-    "registry.py": "from pkg.curves import DECAY\nfrom pkg.bars import BARS\n",
-    "embed.py": "from pkg.registry import FIGURES\nTEMPLATE = 'figure.html'\n",
-    "controls.js": "const x = 1;\n",
-    "templates/figure.html": "<figure></figure>\n",
+    "content/__init__.py": "",
+    "content/maths.py": "ONE = 1\n",
+    "content/curves.py": "from pkg.content import maths\nDECAY = FigureSpec('decay')\n",
+    "content/bars.py": "BARS = FigureSpec('bars')\n",
+    "engine/__init__.py": "",
+    "engine/registry.py": "FIGURES = {}\n",
+    "engine/embed.py": "from pkg.engine.registry import FIGURES\nTEMPLATE = 'figure.html'\n",
+    "engine/controls.js": "const x = 1;\n",
+    "engine/templates/figure.html": "<figure></figure>\n",
 }
+C, E = "content", "engine"
 
 
 def package(tmp_path: Path) -> Path:
@@ -71,14 +74,14 @@ def test_a_figure_with_other_inputs_has_another_key(tmp_path: Path, other) -> No
 @pytest.mark.parametrize(
     "edit,changes_the_key",
     [
-        (lambda root: (root / "maths.py").write_text("ONE = 1.0\n"), True),
-        (lambda root: (root / "curves.py").write_text(PACKAGE["curves.py"] + "# x\n"), True),
-        (lambda root: (root / "embed.py").write_text(PACKAGE["embed.py"] + "# x\n"), True),
-        (lambda root: (root / "templates" / "figure.html").write_text("<figure class=x>\n"), True),
-        (lambda root: (root / "maths.py").rename(root / "algebra.py"), True),
-        (lambda root: (root / "bars.py").write_text(PACKAGE["bars.py"] + "# x\n"), False),
-        (lambda root: (root / "controls.js").write_text("const x = 2;\n"), False),
-        (lambda root: (root / "frames.py").write_text("\n"), False),
+        (lambda root: (root / C / "maths.py").write_text("ONE = 1.0\n"), True),
+        (lambda root: (root / C / "curves.py").write_text(PACKAGE[f"{C}/curves.py"] + "#\n"), True),
+        (lambda root: (root / E / "embed.py").write_text(PACKAGE[f"{E}/embed.py"] + "#\n"), True),
+        (lambda root: (root / E / "templates" / "figure.html").write_text("<figure x>\n"), True),
+        (lambda root: (root / C / "maths.py").rename(root / C / "algebra.py"), True),
+        (lambda root: (root / C / "bars.py").write_text(PACKAGE[f"{C}/bars.py"] + "#\n"), False),
+        (lambda root: (root / E / "controls.js").write_text("const x = 2;\n"), False),
+        (lambda root: (root / C / "frames.py").write_text("\n"), False),
     ],
 )
 def test_an_edit_changes_the_keys_of_the_figures_made_from_it_only(
@@ -95,7 +98,7 @@ def test_an_edit_changes_the_keys_of_the_figures_made_from_it_only(
 def test_a_figure_the_sources_do_not_name_is_keyed_on_every_file(tmp_path: Path) -> None:
     root = package(tmp_path)
     before = FigureCache(tmp_path / "cache", root).key("nope", {}, "post-1", 1)
-    (root / "bars.py").write_text(PACKAGE["bars.py"] + "# x\n")
+    (root / "content" / "bars.py").write_text(PACKAGE["content/bars.py"] + "# x\n")
     assert FigureCache(tmp_path / "cache", root).key("nope", {}, "post-1", 1) != before
 
 
@@ -131,7 +134,7 @@ def test_a_hit_on_the_real_package_imports_nothing_that_draws(tmp_path: Path) ->
     """Keys are worked out from the sources as text: no numpy, pandas or plotting library."""
     script = (
         "import sys\n"
-        "from vanishing_post.cache import FigureCache\n"
+        "from vanishing_post.engine.cache import FigureCache\n"
         f"cache = FigureCache({str(tmp_path)!r})\n"
         "for name in ('decay', 'activations', 'numbers'):\n"
         "    cache.parts(name, {}, 'post', 1, lambda: {'div': '<div></div>'})\n"

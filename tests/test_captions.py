@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vanishing_post.embed import figure_html
-from vanishing_post.params import TITLE, FigureError
-from vanishing_post.registry import FIGURES
+from vanishing_post.engine.embed import figure_html
+from vanishing_post.engine.params import TITLE, FigureError
+from vanishing_post.engine.registry import FIGURES
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES))

@@ -1,4 +1,4 @@
-"""``python -m vanishing_post``: list, render and stats, run the way an author runs them."""
+"""``python -m vanishing_post``: list, render and numbers, run the way an author runs them."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ import pytest
 from tests.reader import open_page, series_colours_seen, wait_for_figures
 from tests.sites import ROOT
 from tests.test_site import Page
-from vanishing_post import cli, maths
-from vanishing_post.params import FigureError
-from vanishing_post.registry import FIGURES
+from vanishing_post.engine import cli
+from vanishing_post.engine.numbers import QUANTITIES, quantity_text
+from vanishing_post.engine.params import FigureError
+from vanishing_post.engine.registry import FIGURES
 
 PAGE_TITLE = "Twelve steps <b>down</b> & out"
 
@@ -54,19 +55,11 @@ def test_list_shows_every_figure_with_its_parameters_defaults_and_allowed_values
         assert "title" in section
 
 
-def test_stats_prints_the_numbers_the_post_prints(capsys):
-    out = main_output(capsys, "stats")
-    assert re.search(r"^Gradient +0\.250 +0\.007$", out, re.MULTILINE)
-    assert re.search(r"^Sigmoid +0\.993 +0\.007$", out, re.MULTILINE)
-    assert re.search(r"^6 +0\.0 +0\.5 +0\.25 +0\.000244140625$", out, re.MULTILINE)
-
-
-def test_stats_follows_its_settings(capsys):
-    out = main_output(capsys, "stats", "--set", "x=1", "--set", "steps=3", "--set", "stop=20")
-    assert "for x from -5 to 20 (100 points)" in out
-    assert re.search(r"^X +20\.000 +-5\.000$", out, re.MULTILINE)
-    products = re.findall(r"^\d+ +1\.0 .* (\S+)$", out, re.MULTILINE)
-    assert [float(p) for p in products] == list(maths.decay(1.0, 3))
+def test_numbers_prints_every_named_number_as_a_page_writes_it(capsys):
+    out = main_output(capsys, "numbers")
+    for quantity in QUANTITIES.values():
+        row = rf"^{re.escape(quantity.name)} +{re.escape(quantity_text(quantity.name))} +"
+        assert re.search(row + re.escape(quantity.description) + "$", out, re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
@@ -226,12 +219,12 @@ def test_list_into_a_closed_pipe_ends_quietly(tmp_path):
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("args", [["list"], ["stats"], ["render", "decay", "--set", "steps=0"]])
+@pytest.mark.parametrize("args", [["list"], ["numbers"], ["render", "decay", "--set", "steps=0"]])
 def test_commands_that_draw_nothing_never_import_holoviews(args, tmp_path):
-    """What keeps ``list``, ``stats`` and a refused value quick (bench/cli.py times them)."""
+    """What keeps ``list``, ``numbers`` and a refused value quick (bench/cli.py times them)."""
     probe = (
         "import contextlib, io, sys\n"
-        "from vanishing_post import cli\n"
+        "from vanishing_post.engine import cli\n"
         "quiet = io.StringIO()\n"
         "with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):\n"
         f"    cli.main({args!r})\n"

@@ -11,13 +11,16 @@ import pytest
 from PIL import Image
 
 from tests.processes import descendants
+from tests.sites import ROOT
 from tests.studios import studio_in_thread
-from vanishing_post.drawing import Drawer, Job, make_fragment
-from vanishing_post.embed import figure_parts
-from vanishing_post.markup import render_figure
-from vanishing_post.site_paths import site_addresses
-from vanishing_post.twins import WIDTHS, read_layout
+from vanishing_post.engine.drawing import Drawer, Job, make_fragment
+from vanishing_post.engine.embed import figure_parts
+from vanishing_post.engine.markup import render_figure
+from vanishing_post.engine.registry import content_modules
+from vanishing_post.engine.site_paths import site_addresses
+from vanishing_post.engine.twins import WIDTHS, read_layout
 
+CONTENT = content_modules(ROOT / "conf.py")  # the figures the pool's processes can make
 # A figure whose script fails as BokehJS runs it: a figure that cannot be drawn.
 BROKEN = {
     "key": "a",
@@ -41,9 +44,9 @@ def _page_parts(job: Job) -> dict:
     plotting libraries imported, as the pool's have (importing hvplot adds Panel's model
     definitions to every fragment: a known difference, to go with the definitions no figure
     uses)."""
-    from vanishing_post.figures import _holoviews
+    from vanishing_post.engine.render import holoviews
 
-    _holoviews()
+    holoviews()
     wide, narrow = site_addresses(job.key)
     return figure_parts(job.name, job.raw, job.key, job.number, wide, narrow)
 
@@ -69,7 +72,7 @@ def test_a_fragment_that_fails_is_left_to_the_page():
 
 
 def test_the_drawer_hands_each_fragment_to_the_page_and_photographs_every_twin(tmp_path):
-    drawer = Drawer()
+    drawer = Drawer(content=CONTENT)
     assert not drawer.busy
     jobs = [_job(tmp_path, f"post-{n}", raw={"steps": str(n)}) for n in (2, 3, 4, 5)]
     for job in jobs:
@@ -88,7 +91,7 @@ def test_the_drawer_hands_each_fragment_to_the_page_and_photographs_every_twin(t
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_a_twin_is_as_wide_as_the_column_it_stands_in_at_twice_the_pixels(tmp_path, width):
-    drawer = Drawer()
+    drawer = Drawer(content=CONTENT)
     job = _job(tmp_path, "post-1")
     drawer.submit(job)
     drawer.finish()
@@ -98,7 +101,7 @@ def test_a_twin_is_as_wide_as_the_column_it_stands_in_at_twice_the_pixels(tmp_pa
 def test_a_fragment_the_cache_holds_is_photographed_not_made_again(tmp_path):
     held = _page_parts(_job(tmp_path, "post-1"))
     job = _job(tmp_path, "post-1", raw={"steps": "9"}, fragment=held)  # the cache's, not these
-    drawer = Drawer()
+    drawer = Drawer(content=CONTENT)
     drawer.submit(job)
     assert drawer.fragment(job.key, job.name, job.raw) == held
     drawer.finish()
@@ -109,7 +112,7 @@ def test_a_fragment_the_cache_holds_is_photographed_not_made_again(tmp_path):
 
 def test_a_table_job_makes_its_fragment_and_measures_its_layout_but_has_no_twin(tmp_path):
     job = Job("numbers", {}, "post-3", 3, None, tmp_path / "post-3.json")
-    drawer = Drawer()
+    drawer = Drawer(content=CONTENT)
     drawer.submit(job)
     assert drawer.fragment("post-3", "numbers", {}) == _page_parts(job)
     drawer.finish()
@@ -120,7 +123,7 @@ def test_a_table_job_makes_its_fragment_and_measures_its_layout_but_has_no_twin(
 
 def test_the_layout_is_where_the_controls_end_and_the_plots_box(tmp_path):
     job = _job(tmp_path, "post-1")
-    drawer = Drawer()
+    drawer = Drawer(content=CONTENT)
     drawer.submit(job)
     drawer.finish()
     layout = read_layout(job.layout)
@@ -140,14 +143,14 @@ def test_the_layout_is_where_the_controls_end_and_the_plots_box(tmp_path):
     ],
 )
 def test_a_fragment_no_job_makes_is_left_to_the_page(tmp_path, key, name, raw):
-    drawer = Drawer()
+    drawer = Drawer(content=CONTENT)
     drawer.submit(_job(tmp_path, "post-1"))
     assert drawer.fragment(key, name, raw) is None
     drawer.finish()
 
 
 def test_the_drawer_names_each_twin_it_could_not_draw_and_writes_none_of_them(tmp_path):
-    drawer = Drawer()
+    drawer = Drawer(content=CONTENT)
     drawer.submit(_job(tmp_path, "a", fragment=BROKEN))
     drawer.submit(_job(tmp_path, "b"))
     with pytest.raises(RuntimeError) as caught:
@@ -161,14 +164,14 @@ def test_the_drawer_names_each_twin_it_could_not_draw_and_writes_none_of_them(tm
 
 
 def test_a_drawer_given_nothing_has_nothing_to_wait_for():
-    drawer = Drawer()
+    drawer = Drawer(content=CONTENT)
     assert drawer.fragment("post-1", "decay", {}) is None
     drawer.finish()
     assert not drawer.busy
 
 
 def test_a_drawing_process_that_dies_fails_the_build_instead_of_hanging_it(tmp_path):
-    drawer = Drawer()
+    drawer = Drawer(content=CONTENT)
     drawer.make = dies
     drawer.submit(_job(tmp_path, "post-1"))
     assert drawer.fragment("post-1", "decay", {"steps": "4"}) is None  # the page makes it
@@ -179,7 +182,7 @@ def test_a_drawing_process_that_dies_fails_the_build_instead_of_hanging_it(tmp_p
 
 def test_a_build_that_ends_early_leaves_no_half_written_twin(tmp_path):
     held = {n: _page_parts(_job(tmp_path, f"post-{n}", raw={"steps": str(n)})) for n in range(2, 8)}
-    drawer = Drawer()
+    drawer = Drawer(content=CONTENT)
     for n, html in held.items():
         drawer.submit(_job(tmp_path, f"post-{n}", raw={"steps": str(n)}, fragment=html))
     drawer.abandon()  # what the build's exit does when an author's mistake stopped it
@@ -194,7 +197,7 @@ def test_a_build_that_ends_early_leaves_no_half_written_twin(tmp_path):
 @pytest.mark.parametrize("end", ["finish", "abandon"])
 def test_no_drawing_process_or_browser_outlives_the_drawer(tmp_path, end):
     before = descendants()
-    drawer = Drawer()
+    drawer = Drawer(content=CONTENT)
     drawer.submit(_job(tmp_path, "post-1"))
     drawer.fragment("post-1", "decay", {"steps": "4"})
     assert descendants(before)  # the browser is running

@@ -11,12 +11,12 @@ import pytest
 from bokeh.models import GlyphRenderer, Grid, InspectTool, Plot
 from bokeh.models.glyph import Glyph
 
-from vanishing_post.embed import components, figure_html, figure_parts, page_html
-from vanishing_post.figures import FIGURES
-from vanishing_post.markup import render_figure
-from vanishing_post.params import FigureError
-from vanishing_post.registry import FIGURES as REGISTRY
-from vanishing_post.scripts import page_js
+from vanishing_post.content.figures import FIGURES
+from vanishing_post.engine.embed import components, figure_html, figure_parts, page_html
+from vanishing_post.engine.markup import render_figure
+from vanishing_post.engine.params import FigureError
+from vanishing_post.engine.registry import FIGURES as REGISTRY
+from vanishing_post.engine.scripts import page_js
 
 NAMES = sorted(FIGURES)
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -224,7 +224,7 @@ def test_the_controls_script_defines_what_the_callbacks_call():
     script = page_js()
     assert script.startswith("// vanishing_post")
     assert "window.vgControls = " in script
-    assert "return {maths, redraw, update, settingsInAddress, nameHandles};" in script
+    assert "return {redraw, update, settingsInAddress, nameHandles, ...shared};" in script
 
 
 @pytest.mark.parametrize("name", ["sigmoid-tangent", "decay", "decay-steps"])

@@ -26,8 +26,8 @@ from bokeh.models import (
     Widget,
 )
 
-from vanishing_post import maths
-from vanishing_post.figures import FIGURES, log_axis_range
+from vanishing_post.content import maths
+from vanishing_post.content.figures import FIGURES, log_axis_range
 
 NAMES = ["sigmoid-tangent", "side-by-side", "compression", "decay", "numbers", "decay-steps"]
 PLOTTED = ["sigmoid-tangent", "side-by-side", "compression", "decay"]

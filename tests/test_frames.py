@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vanishing_post import frames, maths
+from vanishing_post.content import frames, maths
 
 
 @pytest.mark.parametrize(

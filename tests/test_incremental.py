@@ -61,11 +61,11 @@ EDITS = {
     "nothing": lambda root: None,
     "prose": edit_prose,
     "one figure's arguments": edit_one_figure,
-    "the maths module": edit_package("maths.py"),  # every figure module imports it
-    "the network module": edit_package("network.py"),  # the network section's only
-    "the controls' script": edit_package("maths.js"),  # page-wide: no fragment, every twin
-    "the rendering path": edit_package("embed.py"),  # every fragment, so every twin
-    "the twins' drawing": edit_package("twins.py"),  # every twin, no fragment
+    "the maths module": edit_package("content/maths.py"),  # every figure module imports it
+    "the network module": edit_package("content/network.py"),  # the network section's only
+    "the controls' script": edit_package("content/maths.js"),  # page-wide: every twin only
+    "the rendering path": edit_package("engine/embed.py"),  # every fragment, so every twin
+    "the twins' drawing": edit_package("engine/twins.py"),  # every twin, no fragment
 }
 DRAWN = {  # which figures each edit draws again: (fragments, twins)
     "nothing": ("none", "none"),
@@ -92,7 +92,7 @@ def figures_in_posts(root: Path) -> int:
 def affected(root: Path, drawn: str) -> list[str]:
     """The shortcodes whose figures an edit affects: "all", "none", "network" (the figures of
     network_figures.py), or one figure's name (its shortcode in the edited post)."""
-    from vanishing_post.network_figures import FIGURES as NETWORK
+    from vanishing_post.content.network_figures import FIGURES as NETWORK
 
     if drawn in ("all", "none"):
         return shortcodes(root) if drawn == "all" else []

@@ -114,9 +114,9 @@ EDITS = {
         '<%block name="extra_head">\n<meta name="live-template" content="LIVE-TEMPLATE">',
     ),
     "vanishing_post": lambda root: (
-        root / "vanishing_post" / "templates" / "figure.html"
+        root / "vanishing_post" / "engine" / "templates" / "figure.html"
     ).write_text(
-        (root / "vanishing_post" / "templates" / "figure.html").read_text()
+        (root / "vanishing_post" / "engine" / "templates" / "figure.html").read_text()
         + "<!-- LIVE-PACKAGE -->\n"
     ),
 }

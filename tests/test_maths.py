@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vanishing_post import maths
+from vanishing_post.content import maths
 
 MODERATE_X = np.linspace(-30.0, 30.0, 6001)
 

@@ -12,7 +12,7 @@ import itertools
 import numpy as np
 import pytest
 
-from vanishing_post.network import (
+from vanishing_post.content.network import (
     ACTIVATIONS,
     Layer,
     best_case_bound,

@@ -12,15 +12,15 @@ import numpy as np
 import pytest
 from bokeh.models import CustomJS, GlyphRenderer, LogScale, Plot, Slider
 
-from vanishing_post import network
-from vanishing_post.figures import FIGURES as POST_FIGURES
-from vanishing_post.network_figures import (
+from vanishing_post.content import network
+from vanishing_post.content.figures import FIGURES as POST_FIGURES
+from vanishing_post.content.network_figures import (
     ACTIVATION_ORDER,
     DEPTHS,
     FIGURES,
 )
-from vanishing_post.params import FigureError
-from vanishing_post.registry import FIGURES as REGISTRY
+from vanishing_post.engine.params import FigureError
+from vanishing_post.engine.registry import FIGURES as REGISTRY
 
 NETWORK = {"layer-gradients": False, "skip-connections": True}  # name -> residual
 

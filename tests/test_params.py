@@ -1,17 +1,24 @@
-"""Typed figure parameters: coercion, one-line errors that say what is allowed, cross checks."""
+"""Figure parameters declared with param: an author's text coerced, param's verdict in one
+line that says what is allowed, cross checks."""
 
 from __future__ import annotations
 
 import math
 
+import param
 import pytest
 
-from vanishing_post.figures import FIGURES
-from vanishing_post.params import FigureError, FigureSpec, Param, lookup
+from vanishing_post.engine.params import FigureError, FigureSpec, declared, lookup
+from vanishing_post.engine.registry import FIGURES
 
-RATE = Param("rate", float, 0.5, "learning rate", -2.0, 3.0, 0.5)
-COUNT = Param("count", int, 6, "steps", 1, 60, 1)
-MODE = Param("mode", str, "linear", "y axis", choices=("linear", "log"))
+RATE, COUNT, MODE = declared(
+    "toy",
+    {
+        "rate": param.Number(0.5, bounds=(-2.0, 3.0), step=0.5, label="learning rate"),
+        "count": param.Integer(6, bounds=(1, 60), step=1, label="steps"),
+        "mode": param.Selector(objects=["linear", "log"], default="linear", label="y axis"),
+    },
+)
 
 
 def error_of(call, *args):
@@ -122,15 +129,34 @@ def test_figure_error_is_a_value_error():
 
 
 @pytest.mark.parametrize(
-    ("param", "allowed"),
+    ("declared_param", "allowed"),
     [
         (RATE, "a number from -2 to 3"),
         (COUNT, "an integer from 1 to 60"),
         (MODE, "one of linear, log"),
     ],
 )
-def test_allowed_says_what_is_allowed_in_words(param, allowed):
-    assert param.allowed() == allowed
+def test_allowed_says_what_is_allowed_in_words(declared_param, allowed):
+    assert declared_param.allowed() == allowed
+
+
+@pytest.mark.parametrize(
+    ("declared_as", "read"),
+    [
+        (param.Number(2.0, bounds=(0, 5), step=0.5, label="gain"), (float, 0, 5, 0.5, True)),
+        (param.Integer(3, bounds=(1, 9), precedence=-1), (int, 1, 9, None, False)),
+        (param.Selector(objects=["a", "b"], default="a"), (str, None, None, None, True)),
+    ],
+)
+def test_what_the_engine_reads_of_a_param_declaration(declared_as, read):
+    [p] = declared("toy", {"knob": declared_as})
+    assert (p.kind, p.low, p.high, p.step, p.control) == read
+    assert p.name == "knob" and p.default == declared_as.default
+
+
+def test_a_declaration_that_is_not_a_param_object_names_the_figure_and_parameter():
+    with pytest.raises(TypeError, match="figure 'toy', parameter 'knob'"):
+        declared("toy", {"knob": 3.0})
 
 
 def test_every_registered_default_passes_its_own_checks():

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.test_figures import table_rows
-from vanishing_post.figures import FIGURES as POST_FIGURES
-from vanishing_post.params import FigureSpec, Param
-from vanishing_post.registry import FIGURES
+from vanishing_post.content.figures import FIGURES as POST_FIGURES
+from vanishing_post.engine.params import Declared, FigureSpec
+from vanishing_post.engine.registry import FIGURES
 
 BUILDS = settings(
     max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
@@ -27,7 +27,7 @@ BUILDS = settings(
 CHECKS = settings(max_examples=200, deadline=None, database=None)
 
 
-def value_of(p: Param) -> st.SearchStrategy[Any]:
+def value_of(p: Declared) -> st.SearchStrategy[Any]:
     """Any value the parameter allows."""
     if p.kind is int and p.step and p.step > 1:  # only the values its slider can show
         return st.integers(0, int((p.high - p.low) // p.step)).map(
@@ -131,7 +131,7 @@ def test_a_number_outside_its_range_is_always_refused(name: str, data: st.DataOb
             st.sampled_from([math.nan, math.inf, -math.inf]),
         )
     )
-    from vanishing_post.params import FigureError
+    from vanishing_post.engine.params import FigureError
 
     with pytest.raises(FigureError, match=f"parameter '{p.name}'"):
         spec.values({p.name: repr(beyond)})

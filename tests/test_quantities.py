@@ -12,8 +12,8 @@ import pytest
 
 from plugins.vg_numbers.vg_numbers import NumberShortcode
 from tests.sites import ROOT
-from vanishing_post import network
-from vanishing_post.quantities import (
+from vanishing_post.content import network
+from vanishing_post.engine.numbers import (
     QUANTITIES,
     QuantityError,
     format_value,
@@ -75,7 +75,7 @@ def test_first_layer_quantities_are_the_networks_ratios(name, residual):
 
 
 def test_the_depth_quoted_is_the_depth_the_figures_show():
-    from vanishing_post.network_figures import FIGURES
+    from vanishing_post.content.network_figures import FIGURES
 
     assert quantity_text("depth") == str(FIGURES["layer-gradients"].param("depth").default)
 

@@ -18,7 +18,7 @@ from tests.reader import (
 )
 from tests.sites import Build
 from tests.test_site import Page
-from vanishing_post import maths
+from vanishing_post.content import maths
 
 POST = "posts/a-closer-look-at-the-tangent/"
 FIGURE_ID = "a-closer-look-at-the-tangent-{}"

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import POST
 from tests.sites import ROOT, Build
-from vanishing_post.registry import FIGURES
+from vanishing_post.engine.registry import FIGURES
 
 FIGURE_ORDER = [
     "sigmoid-tangent",
@@ -93,7 +93,7 @@ def test_post_loads_each_bokehjs_file_once_and_deferred(site: Build) -> None:
 
 
 def test_post_loads_the_controls_script_once_after_bokehjs(site: Build) -> None:
-    from vanishing_post.scripts import PAGE_JS, page_js
+    from vanishing_post.engine.scripts import PAGE_JS, page_js
 
     page = Page(site.output / POST / "index.html")
     names = [Path(src).name for src in page.scripts]
@@ -160,8 +160,8 @@ def test_no_fixed_width_plot_overflows_the_column(site: Build) -> None:
 
 def test_editing_the_package_rebuilds_the_post(site: Build) -> None:
     deps = (site.root / "cache" / "posts" / "rnns-and-vanishing-gradients.html.dep").read_text()
-    assert "vanishing_post/maths.py" in deps
-    assert "vanishing_post/maths.js" in deps
+    assert "vanishing_post/content/maths.py" in deps
+    assert "vanishing_post/content/maths.js" in deps
 
 
 @pytest.mark.parametrize("check", ["-l", "-f"])

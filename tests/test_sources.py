@@ -10,52 +10,66 @@ from pathlib import Path
 import pytest
 
 from tests.studios import studio_in_thread
-from vanishing_post.registry import FIGURES
-from vanishing_post.sources import PACKAGE, Sources, figure_files, package_files, twin_files
+from vanishing_post.engine.registry import FIGURES
+from vanishing_post.engine.sources import PACKAGE, Sources, figure_files, package_files, twin_files
 
-# A small package laid out like ours: two figure modules joined by a registry, the rendering
-# path (embed, twins) looking figures up in it.
+# A small package laid out like ours: an engine (registry, the rendering path: embed, twins)
+# that imports no content, and content modules that register their figures with it.
 FAKE = {
     "__init__.py": "",
-    "params.py": "class FigureSpec:\n    pass\n",
-    "maths.py": "ONE = 1\n",
-    "frames.py": "from pkg import maths\n",
-    "curves.py": (
-        "from pkg.params import FigureSpec\n"
-        "import pkg.frames\n"
-        "def build(v):\n    from pkg import shading\n    return shading\n"
-        "FIGURES = {'curve': FigureSpec('curve', build)}\n"
+    "engine/__init__.py": "",
+    "engine/params.py": "class FigureSpec:\n    pass\n",
+    "engine/registry.py": (
+        "from pkg.engine.params import FigureSpec\nFIGURES = {}\n"
+        "def register(spec):\n    return spec\n"
     ),
-    "shading.py": "from .colours import RED\n",
-    "colours.py": "RED = 'red'\n",
-    "bars.py": (
-        "from pkg import params\nfrom pkg.counts import COUNT\n"
-        "FIGURES = {'bar': params.FigureSpec(name='bar', build=None)}\n"
-    ),
-    "counts.py": "COUNT = len(open('counts.csv').read())\n",
-    "data/counts.csv": "3\n",
-    "registry.py": "from pkg.curves import FIGURES as A\nfrom pkg.bars import FIGURES as B\n",
-    "embed.py": (
-        "from pkg.registry import FIGURES\nfrom pkg import params\n"
+    "engine/embed.py": (
+        "from pkg.engine.registry import FIGURES\nfrom pkg.engine import params\n"
         "def page_js():\n    return open('controls.js').read()\n"
         "TEMPLATE = 'figure.html'\n"
     ),
-    "twins.py": "from pkg.registry import FIGURES\n",
-    "site_paths.py": "FOLDER = 'figures'\n",
-    "cli.py": "from pkg.registry import FIGURES\nHELP = 'unused.html'\n",
-    "controls.js": "const x = 1;\n",
-    "templates/figure.html": "{% include 'caption.html' %}\n",
-    "templates/caption.html": "<figcaption></figcaption>\n",
-    "templates/unused.html": "<p></p>\n",
+    "engine/twins.py": "from pkg.engine.registry import FIGURES\n",
+    "engine/site_paths.py": "FOLDER = 'figures'\n",
+    "engine/cli.py": "from pkg.engine.registry import FIGURES\nHELP = 'unused.html'\n",
+    "engine/controls.js": "const x = 1;\n",
+    "engine/templates/figure.html": "{% include 'caption.html' %}\n",
+    "engine/templates/caption.html": "<figcaption></figcaption>\n",
+    "engine/templates/unused.html": "<p></p>\n",
+    "content/__init__.py": "",
+    "content/maths.py": "ONE = 1\n",
+    "content/frames.py": "from pkg.content import maths\n",
+    "content/curves.py": (
+        "from pkg.engine.params import FigureSpec\n"
+        "from pkg.engine.registry import register\n"
+        "import pkg.content.frames\n"
+        "def build(v):\n    from pkg.content import shading\n    return shading\n"
+        "register(FigureSpec('curve', build))\n"
+    ),
+    "content/shading.py": "from .colours import RED\n",
+    "content/colours.py": "RED = 'red'\n",
+    "content/bars.py": (
+        "from pkg.engine import params, registry\nfrom pkg.content.counts import COUNT\n"
+        "registry.register(params.FigureSpec(name='bar', build=None))\n"
+    ),
+    "content/counts.py": "COUNT = len(open('counts.csv').read())\n",
+    "content/data/counts.csv": "3\n",
 }
-SHARED = {"__init__.py", "params.py", "embed.py", "site_paths.py", "registry.py"}
-TEMPLATES = {"templates/figure.html", "templates/caption.html"}
+SHARED = {
+    "__init__.py",
+    "engine/__init__.py",
+    "engine/params.py",
+    "engine/embed.py",
+    "engine/site_paths.py",
+    "engine/registry.py",
+    "content/__init__.py",
+}
+TEMPLATES = {"engine/templates/figure.html", "engine/templates/caption.html"}
 
 
-def fake(tmp_path: Path, **changes: str) -> Path:
-    """The fake package in ``tmp_path/pkg``, with ``changes`` (path with "/" as "__") applied."""
+def fake(tmp_path: Path, changes: dict[str, str] | None = None) -> Path:
+    """The fake package in ``tmp_path/pkg``, with ``changes`` (path -> text) applied."""
     root = tmp_path / "pkg"
-    files = {**FAKE, **{k.replace("__", "/"): v for k, v in changes.items()}}
+    files = {**FAKE, **(changes or {})}
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
@@ -71,8 +85,12 @@ def names(root: Path, files: frozenset[Path]) -> set[str]:
     [
         # its module, what that imports (at the top, inside a function, relatively, as
         # `import pkg.x`), the rendering path and the templates it names: not the other figure's
-        ("curve", {"curves.py", "frames.py", "maths.py", "shading.py", "colours.py"}),
-        ("bar", {"bars.py", "counts.py", "data/counts.csv"}),  # a data file it names
+        (
+            "curve",
+            {f"content/{m}.py" for m in ("curves", "frames", "maths", "shading", "colours")},
+        ),
+        # a data file it names
+        ("bar", {"content/bars.py", "content/counts.py", "content/data/counts.csv"}),
     ],
 )
 def test_a_figure_is_made_from_its_module_its_imports_and_the_rendering_path(
@@ -87,15 +105,18 @@ def test_a_twin_is_made_from_its_page_fragment_the_studio_and_the_page_script(
 ) -> None:
     """A twin is a picture of the figure's fragment drawn on a page with the site's script."""
     root = fake(tmp_path)
-    expected = names(root, figure_files("bar", root)) | {"twins.py", "controls.js"}
+    expected = names(root, figure_files("bar", root)) | {"engine/twins.py", "engine/controls.js"}
     assert names(root, twin_files("bar", root)) == expected
 
 
-def test_a_figure_module_that_reads_the_registry_depends_on_every_figure(tmp_path: Path) -> None:
-    bars = FAKE["bars.py"] + "def build(v):\n    from pkg.registry import FIGURES\n"
-    root = fake(tmp_path, **{"bars.py": bars})
-    assert {"curves.py", "shading.py"} <= names(root, figure_files("bar", root))
-    assert "counts.py" not in names(root, figure_files("curve", root))
+def test_a_content_module_depends_on_the_content_it_imports_not_on_other_figures(
+    tmp_path: Path,
+) -> None:
+    bars = FAKE["content/bars.py"] + "from pkg.content.shading import RED\n"
+    root = fake(tmp_path, {"content/bars.py": bars})
+    assert {"content/shading.py", "content/colours.py"} <= names(root, figure_files("bar", root))
+    assert "content/curves.py" not in names(root, figure_files("bar", root))
+    assert "content/counts.py" not in names(root, figure_files("curve", root))
 
 
 @pytest.mark.parametrize(
@@ -106,10 +127,10 @@ def test_a_figure_module_that_reads_the_registry_depends_on_every_figure(tmp_pat
     ],
 )
 def test_in_doubt_a_figure_is_made_from_more(tmp_path: Path, figure: str) -> None:
-    computed = "from pkg.params import FigureSpec\nNAME = 'curve'\nX = FigureSpec(NAME)\n"
-    root = fake(tmp_path, **{"dots.py": computed})
+    computed = "from pkg.engine.params import FigureSpec\nNAME = 'curve'\nX = FigureSpec(NAME)\n"
+    root = fake(tmp_path, {"content/dots.py": computed})
     found = names(root, figure_files(figure, root))
-    assert "dots.py" in found
+    assert "content/dots.py" in found
     if figure == "nope":
         assert found == names(root, frozenset(package_files(root)))
 
@@ -118,11 +139,12 @@ def test_scripts_and_unnamed_templates_are_in_no_figure(tmp_path: Path) -> None:
     root = fake(tmp_path)
     for figure in ("curve", "bar"):
         found = names(root, figure_files(figure, root))
-        assert not found & {"controls.js", "templates/unused.html", "cli.py"}
+        assert not found & {"engine/controls.js", "engine/templates/unused.html", "engine/cli.py"}
 
 
 def test_compiled_and_hidden_files_are_no_package_files(tmp_path: Path) -> None:
-    root = fake(tmp_path, **{"__pycache__/curves.cpython-311.pyc": "", ".curves.py.swp": ""})
+    hidden = {"content/__pycache__/curves.cpython-311.pyc": "", "content/.curves.py.swp": ""}
+    root = fake(tmp_path, hidden)
     assert names(root, frozenset(package_files(root))) == set(FAKE)
 
 
@@ -130,9 +152,9 @@ def test_sources_are_read_once_for_many_questions(tmp_path: Path) -> None:
     root = fake(tmp_path)
     sources = Sources(root)
     first = sources.figure_files("curve")
-    (root / "colours.py").unlink()
+    (root / "content" / "colours.py").unlink()
     assert sources.figure_files("curve") == first
-    assert "colours.py" not in names(root, Sources(root).figure_files("curve"))
+    assert "content/colours.py" not in names(root, Sources(root).figure_files("curve"))
 
 
 # The real package: every registered figure, checked against Python's own view of it.
@@ -216,8 +238,8 @@ def studio():
 def test_drawing_a_figure_runs_and_reads_only_files_it_is_made_from(name: str, studio) -> None:
     """What really happens, whatever the imports say: the fragment, then its twin (a studio
     that has drawn other figures already, as in a build)."""
-    from vanishing_post import embed
-    from vanishing_post.markup import environment
+    from vanishing_post.engine import embed
+    from vanishing_post.engine.markup import environment
 
     environment().cache.clear()  # Jinja keeps the templates it read for another figure
     html: list[str] = []
@@ -233,7 +255,7 @@ def script_lines() -> set[str]:
     """The package's scripts' longer lines of code: what a fragment inlining one would hold."""
     return {
         line.strip()
-        for path in PACKAGE.glob("*.js")
+        for path in PACKAGE.rglob("*.js")
         for line in path.read_text().splitlines()
         if len(line.strip()) >= 40 and not line.strip().startswith("//")
     }
@@ -242,9 +264,9 @@ def script_lines() -> set[str]:
 def test_every_script_goes_into_the_page_wide_script() -> None:
     """Why no figure is made from a .js file: each goes, whole, into vg-controls.js (and no
     fragment holds one, checked with each figure above)."""
-    from vanishing_post.scripts import page_js
+    from vanishing_post.engine.scripts import page_js
 
-    scripts = sorted(PACKAGE.glob("*.js"))
+    scripts = sorted(PACKAGE.rglob("*.js"))
     assert scripts and script_lines()
     assert [p.name for p in scripts if p.read_text() not in page_js()] == []
 
@@ -252,26 +274,26 @@ def test_every_script_goes_into_the_page_wide_script() -> None:
 @pytest.mark.parametrize(
     "edited,redrawn",
     [
-        ("network.py", "network figures"),
-        ("network_figures.py", "network figures"),
-        ("maths.py", "all"),
-        ("figures.py", "all"),
-        ("embed.py", "all"),
-        ("params.py", "all"),
-        ("twins.py", "none"),  # how twins are drawn: no fragment
-        ("site_paths.py", "all"),  # where they are: every fragment names its twins
-        ("templates/figure.html", "all"),
-        ("registry.py", "all"),
-        ("quantities.py", "none"),
-        ("cli.py", "none"),
-        ("maths.js", "none"),
-        ("urlstate.js", "none"),
+        ("content/network.py", "network figures"),
+        ("content/network_figures.py", "network figures"),
+        ("content/maths.py", "all"),
+        ("content/figures.py", "all"),
+        ("engine/embed.py", "all"),
+        ("engine/params.py", "all"),
+        ("engine/twins.py", "none"),  # how twins are drawn: no fragment
+        ("engine/site_paths.py", "all"),  # where they are: every fragment names its twins
+        ("engine/templates/figure.html", "all"),
+        ("engine/registry.py", "all"),
+        ("content/quantities.py", "none"),
+        ("engine/cli.py", "none"),
+        ("content/maths.js", "none"),
+        ("engine/urlstate.js", "none"),
     ],
 )
 def test_an_edit_to_a_package_file_redraws_the_figures_made_from_it(
     edited: str, redrawn: str
 ) -> None:
-    from vanishing_post.network_figures import FIGURES as NETWORK
+    from vanishing_post.content.network_figures import FIGURES as NETWORK
 
     expected = {"all": set(FIGURES), "none": set(), "network figures": set(NETWORK)}[redrawn]
     path = (PACKAGE / edited).resolve()
@@ -280,11 +302,11 @@ def test_an_edit_to_a_package_file_redraws_the_figures_made_from_it(
 
 
 def test_no_fragment_is_redrawn_for_an_edit_to_how_twins_are_drawn() -> None:
-    twins = (PACKAGE / "twins.py").resolve()
+    twins = (PACKAGE / "engine" / "twins.py").resolve()
     assert not any(twins in figure_files(n) for n in FIGURES)
     assert all(twins in twin_files(n) for n in FIGURES if FIGURES[n].draw is not None)
 
 
 def test_every_twin_is_redrawn_for_an_edit_to_the_page_fragment_path() -> None:
-    embed = (PACKAGE / "embed.py").resolve()
+    embed = (PACKAGE / "engine" / "embed.py").resolve()
     assert all(embed in twin_files(n) for n in FIGURES if FIGURES[n].draw is not None)

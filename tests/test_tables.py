@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from vanishing_post import frames, maths, tables
+from vanishing_post.content import frames, maths, tables
 
 
 class _Table(HTMLParser):

@@ -46,9 +46,9 @@ def _element(kind):
     import numpy as np
     import pandas as pd
 
-    from vanishing_post.figures import _holoviews
+    from vanishing_post.engine.render import holoviews
 
-    hv = _holoviews()
+    hv = holoviews()
     x = np.linspace(0.0, 6.0, 25)
     data = pd.DataFrame(
         {{"x": x, "y": np.sin(x), "e": 0.1 + 0.05 * np.cos(x), "c": list("abcde") * 5}}
@@ -79,14 +79,14 @@ def _element(kind):
 
 
 def _drawn(kind):
-    from vanishing_post.figures import _render, _sized
+    from vanishing_post.engine.render import render, sized
 
-    return lambda values: _sized(_render(_element(kind)))
+    return lambda values: sized(render(_element(kind)))
 
 
 for _kind in {KINDS!r}:
-    FIGURES["kind-" + _kind] = FigureSpec(
-        "kind-" + _kind, "One kind of plot: " + _kind, (), _drawn(_kind), draw=lambda v: None
+    register(
+        FigureSpec("kind-" + _kind, "A kind of plot", (), _drawn(_kind), draw=lambda v: None)
     )
 """
 POST = (

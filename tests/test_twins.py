@@ -11,8 +11,8 @@ from PIL import Image
 
 from tests.processes import descendants
 from tests.studios import studio_in_thread
-from vanishing_post.embed import figure_html
-from vanishing_post.twins import (
+from vanishing_post.engine.embed import figure_html
+from vanishing_post.engine.twins import (
     CHROMIUM_ENV,
     SCALE,
     WIDTHS,
@@ -169,8 +169,8 @@ def test_save_replaces_a_link_planted_at_the_place_instead_of_writing_through_it
 def test_the_svg_is_one_document_of_the_plots_drawn_by_bokehs_svg_backend(tmp_path):
     from bokeh.models import Plot
 
-    from vanishing_post.figures import model_parts, of_type
-    from vanishing_post.registry import FIGURES
+    from vanishing_post.engine.registry import FIGURES
+    from vanishing_post.engine.render import model_parts, of_type
 
     spec = FIGURES["side-by-side"]
     model = spec.build(spec.values({}))

@@ -1,5 +1,7 @@
-"""vanishing_post: the numbers and figures behind the post "RNNs and Vanishing Gradients".
+"""vanishing_post: figures and numbers for a Nikola blog, computed by our own Python.
 
-Stages, each a module, data flowing one way:
-maths -> frames -> figures -> embed (the Nikola plugin sits on top, outside the package).
+Two packages: ``engine`` (registration, parameters, rendering to Bokeh, embedding, static twins,
+cache, command line) knows no post and no figure; ``content`` registers the site's figures,
+numbers and page scripts with it. The site's ``conf.py`` names the content modules
+(``VG_CONTENT``); the Nikola plugins (``plugins/``, outside the package) sit on top.
 """

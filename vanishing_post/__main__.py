@@ -1,5 +1,5 @@
-"""``python -m vanishing_post``: see ``vanishing_post.cli``."""
+"""``python -m vanishing_post``: see ``vanishing_post.engine.cli``."""
 
-from vanishing_post.cli import main
+from vanishing_post.engine.cli import main
 
 raise SystemExit(main())

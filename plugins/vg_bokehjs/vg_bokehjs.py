@@ -15,7 +15,6 @@ from nikola import utils
 from nikola.plugin_categories import Task
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "vanishing_post"
 
 
 class BokehJS(Task):
@@ -26,7 +25,7 @@ class BokehJS(Task):
     def gen_tasks(self):
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
-        from vanishing_post.twins import bokehjs_files
+        from vanishing_post.engine.twins import bokehjs_files
 
         yield self.group_task()
         folder = os.path.join(self.site.config["OUTPUT_FOLDER"], "assets", "js")
@@ -43,15 +42,16 @@ class BokehJS(Task):
         yield self._controls_task(folder)
 
     def _controls_task(self, folder: str) -> dict:
-        """``vanishing_post.scripts.page_js()`` as a file, rewritten when its sources change."""
-        from vanishing_post.scripts import PAGE_JS, page_js
+        """``vanishing_post.engine.scripts.page_js()`` as a file, rewritten when its sources
+        change."""
+        from vanishing_post.engine.scripts import PAGE_JS, page_js, sources
 
         target = os.path.join(folder, PAGE_JS)
         script = page_js()
         return {
             "basename": self.name,
             "name": target,
-            "file_dep": sorted(str(p) for p in PACKAGE.glob("*.js")),
+            "file_dep": sorted(str(p) for p in sources()),
             "targets": [target],
             "actions": [(_write, (target, script))],
             "uptodate": [utils.config_changed({"script": script}, "vg_bokehjs:controls")],

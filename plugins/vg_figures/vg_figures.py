@@ -1,4 +1,4 @@
-"""The ``figure`` shortcode: places a registered vanishing_post figure in a post.
+"""The ``figure`` shortcode: places a figure the site's content registered in a post.
 
 Thin on purpose: parse the arguments, look the figure up, return ``(html, deps)``. Rendering
 lives in ``vanishing_post`` and knows nothing of Nikola. The module is not called
@@ -36,7 +36,10 @@ class FigureShortcode(ShortcodePlugin):
         super().set_site(site)
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
-        from vanishing_post.cache import FigureCache
+        from vanishing_post.engine import registry
+        from vanishing_post.engine.cache import FigureCache
+
+        registry.load(site.config[registry.SETTING])  # content registers its figures
 
         # A build that drew figures holds the plotting libraries' millions of objects, and
         # Python's last garbage collection at exit walks them all (a second, after the site is
@@ -56,7 +59,7 @@ class FigureShortcode(ShortcodePlugin):
 
     def handler(self, *names, site=None, data=None, lang=None, post=None, **params):
         """``names`` holds the figure's name; ``params`` its parameters, as text."""
-        from vanishing_post.params import FigureError
+        from vanishing_post.engine.params import FigureError
 
         where = f"shortcode 'figure' in {post.source_path if post else 'a page'}"
         page = (post.source_path if post else "", lang)
@@ -65,9 +68,9 @@ class FigureShortcode(ShortcodePlugin):
         key = f"{_key(post.meta('slug', lang) if post else '')}-{number}"
 
         def draw() -> dict:
-            from vanishing_post.drawing import DRAWER
-            from vanishing_post.embed import figure_parts
-            from vanishing_post.site_paths import site_addresses
+            from vanishing_post.engine.drawing import DRAWER
+            from vanishing_post.engine.embed import figure_parts
+            from vanishing_post.engine.site_paths import site_addresses
 
             made = DRAWER.fragment(key, names[0], params)  # handed over by the vg_twins task
             if made is not None:
@@ -107,10 +110,10 @@ class FigureShortcode(ShortcodePlugin):
         """The figure's HTML, holding the place of the live figure as the studio measured it
         (written by the vg_twins task, which the page waits for if it is drawing it), and the
         files the page then depends on: that layout and the figure's twins."""
-        from vanishing_post.drawing import DRAWER
-        from vanishing_post.markup import render_figure
-        from vanishing_post.site_paths import layout_path, site_paths
-        from vanishing_post.twins import read_layout
+        from vanishing_post.engine.drawing import DRAWER
+        from vanishing_post.engine.markup import render_figure
+        from vanishing_post.engine.site_paths import layout_path, site_paths
+        from vanishing_post.engine.twins import read_layout
 
         DRAWER.twins_of(key)
         layout = layout_path(self.site.config["CACHE_FOLDER"], key)
@@ -122,7 +125,7 @@ class FigureShortcode(ShortcodePlugin):
 
     def _check_template(self, post, name: str) -> None:
         """A figure in a post whose template does not load BokehJS would never draw."""
-        from vanishing_post.params import FigureError
+        from vanishing_post.engine.params import FigureError
 
         allowed = self.site.config.get(TEMPLATES, ["figures.tmpl"])
         if post is not None and post.template_name not in allowed:

@@ -1,7 +1,8 @@
 """The ``number`` shortcode: a number the prose quotes, computed by vanishing_post at build time.
 
 Thin on purpose, like the ``figure`` shortcode: look the quantity up by name and return
-``(text, deps)``. The numbers and their formatting live in ``vanishing_post.quantities``.
+``(text, deps)``. The numbers are content's (``VG_CONTENT`` in conf.py registers them with
+``vanishing_post.engine.numbers``, which formats them).
 """
 
 from __future__ import annotations
@@ -29,11 +30,14 @@ class NumberShortcode(ShortcodePlugin):
         super().set_site(site)
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
+        from vanishing_post.engine import registry
+
+        registry.load(site.config[registry.SETTING])
         self._deps = _package_files()
         return None
 
     def handler(self, *names, site=None, data=None, lang=None, post=None, **params):
-        from vanishing_post.quantities import QuantityError, quantity_text
+        from vanishing_post.engine.numbers import QuantityError, quantity_text
 
         where = f"shortcode 'number' in {post.source_path if post else 'a page'}"
         try:

@@ -1,15 +1,15 @@
 """The static twin of every figure in every post, written into the site during ``nikola build``.
 
 Thin on purpose: find the ``figure`` shortcodes in each post's source, and yield one task per
-figure that has a drawing. The task hands the figure to ``vanishing_post.drawing``, which makes
-its page fragment (and its page's tables') if the figure cache lacks it, and photographs its
-twins from that fragment in headless Chromium, beside the build; a task runs again only when a
-file its twins are made from changes (``vanishing_post.sources.twin_files``, the stylesheets the
-twins are drawn with, BokehJS's version). Generating the tasks reads sources and the registry
-only (no pandas or plotting library), so a build with nothing to redraw imports none of them.
-``render_posts`` depends on these tasks, so every figure is handed over before the first page
-asks for its fragment; ``vg_twins_wait`` waits for the twins at the end. A cold
-``nikola build`` starts the drawing processes and the browser as this plugin loads."""
+figure. The task hands the figure to ``vanishing_post.engine.drawing``, which makes its parts if
+the figure cache lacks them, draws them in headless Chromium beside the build, photographs its
+twins (a table has none) and measures its layout; a task runs again only when a file its twins
+are made from changes (``vanishing_post.engine.sources.twin_files``, the stylesheets the twins
+are drawn with, BokehJS's version). Generating the tasks reads sources and the registry only (no
+plotting library), so a build with nothing to redraw imports none of them. ``render_posts``
+depends on these tasks, so every figure is handed over before the first page asks for it;
+``vg_twins_wait`` waits for the twins at the end. A cold ``nikola build`` starts the drawing
+processes and the browser as this plugin loads."""
 
 from __future__ import annotations
 
@@ -51,8 +51,8 @@ def _hand_over(figure: tuple, cache: object) -> None:
     the drawer: its parts, made where the figure ``cache`` lacks them (the page asks for them),
     then drawn in the studio for its twins and its layout; vg_twins_wait waits for them at the
     end."""
-    from vanishing_post.drawing import DRAWER, Job
-    from vanishing_post.twins import TwinError
+    from vanishing_post.engine.drawing import DRAWER, Job
+    from vanishing_post.engine.twins import TwinError
 
     name, raw, key, number, twins, layout = figure
     paths = {width: Path(path) for width, path in twins.items()} if twins else None
@@ -72,7 +72,7 @@ def _cold(site) -> bool:
     """Whether this is a ``nikola build`` that will draw every twin: figures on, and no twin
     in the output yet (a fresh clone, a clean build). Nikola reads its own command line the
     same way, for ``--strict``."""
-    from vanishing_post.site_paths import SITE_FOLDER
+    from vanishing_post.engine.site_paths import SITE_FOLDER
 
     figures = os.path.join(site.config["OUTPUT_FOLDER"], SITE_FOLDER)
     building = sys.argv[1:2] == ["build"]
@@ -93,17 +93,21 @@ class FigureTwins(Task):
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
         self.inject_dependency("render_posts", self.name)
-        from vanishing_post.drawing import DRAWER
+        from vanishing_post.engine import registry
+        from vanishing_post.engine.drawing import DRAWER
 
-        DRAWER.use(site.config["VG_TWIN_WIDTHS"], _stylesheets(site))
+        content = site.config[registry.SETTING]
+        DRAWER.use(site.config["VG_TWIN_WIDTHS"], _stylesheets(site), content)
         if _cold(site):  # the plotting libraries' import then overlaps Nikola reading the site
             DRAWER.start()
         return None
 
     def gen_tasks(self):
-        from vanishing_post.cache import FigureCache
+        from vanishing_post.engine import registry
+        from vanishing_post.engine.cache import FigureCache
 
         config = self.site.config
+        registry.load(config[registry.SETTING])
         self.site.scan_posts()  # the timeline is empty until some task asks for it
         yield self.group_task()
         if not config.get("VG_FIGURES", True):  # the bare site (`make bench`): no figures
@@ -121,9 +125,9 @@ class FigureTwins(Task):
     def _tasks(self, text: str, slug: str, cache: object):
         """A task per figure of a page: its twins (a table has none) and its layout, as the
         studio measures them."""
-        from vanishing_post.params import FigureError
-        from vanishing_post.registry import FIGURES
-        from vanishing_post.site_paths import layout_path, site_paths
+        from vanishing_post.engine.params import FigureError
+        from vanishing_post.engine.registry import FIGURES
+        from vanishing_post.engine.site_paths import layout_path, site_paths
 
         config = self.site.config
         output = config["OUTPUT_FOLDER"]

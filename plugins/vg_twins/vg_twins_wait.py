@@ -1,4 +1,4 @@
-"""The end of the twins: wait for the figures handed to ``vanishing_post.drawing`` (vg_twins).
+"""The end of the twins: wait for the figures handed to the engine's drawing (vg_twins).
 
 A late task, so pages are rendered while twins are drawn. It runs only in a build that
 handed twins over; a twin that could not be drawn fails the build, naming the figure.
@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _finish() -> None:
-    from vanishing_post.drawing import DRAWER
-    from vanishing_post.twins import TwinError
+    from vanishing_post.engine.drawing import DRAWER
+    from vanishing_post.engine.twins import TwinError
 
     try:
         DRAWER.finish()
@@ -28,7 +28,7 @@ def _finish() -> None:
 
 
 def _nothing_to_wait_for() -> bool:
-    from vanishing_post.drawing import DRAWER
+    from vanishing_post.engine.drawing import DRAWER
 
     return not DRAWER.busy
 

@@ -11,11 +11,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from vanishing_post.figures import model_parts, of_type
-from vanishing_post.markup import environment, render_figure, trusted
-from vanishing_post.params import lookup
-from vanishing_post.registry import FIGURES
-from vanishing_post.scripts import page_js
+from vanishing_post.engine.describe import describe_model
+from vanishing_post.engine.markup import environment, render_figure, trusted
+from vanishing_post.engine.params import lookup
+from vanishing_post.engine.registry import FIGURES
+from vanishing_post.engine.render import model_parts, of_type
+from vanishing_post.engine.scripts import page_js
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MODEL_ID = re.compile(r'"id":"(p\d+)"')
@@ -230,7 +231,7 @@ def figure_parts(
         model = spec.build(values)
     parts = model_parts(model)
     static = _static_table(parts) if spec.draw is None else None
-    alt = spec.describe(values) if spec.describe else spec.title
+    alt = spec.describe(values) if spec.describe else describe_model(model, caption)
     script, div = components(model, key)
     return dict(
         key=key,

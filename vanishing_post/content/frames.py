@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vanishing_post import maths
+from vanishing_post.content import maths
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -39,3 +39,4 @@ const maths = {
     return out;
   },
 };
+shared.maths = maths;

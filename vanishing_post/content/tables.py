@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from vanishing_post.markup import environment
+from vanishing_post.engine.markup import environment
 
 
 def table_html(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

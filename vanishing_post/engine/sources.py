@@ -4,16 +4,14 @@ it touches (the figure cache's keys, the twins' tasks).
 Found by reading the sources with ``ast``, never by importing them: the figure cache asks on
 every hit, and a hit imports nothing but the standard library. A figure is made from:
 
-- the modules whose ``FigureSpec(...)`` call names it: they define its ``build``, ``draw`` and
-  ``describe``, or import them;
-- the rendering path: ``embed.py`` and ``site_paths.py`` for its page fragment (``figure_html``,
-  and its twins' addresses); its static twin is a picture of that fragment, so the twin is made
-  from those and ``twins.py`` (the studio that draws it);
+- the content modules whose ``FigureSpec(...)`` call names it: they define its ``build``,
+  ``draw`` and ``describe``, or import them;
+- the engine's rendering path: ``engine/embed.py`` and ``engine/site_paths.py`` for its page
+  fragment (``figure_parts``, and its twins' addresses); its static twin is a picture of that
+  fragment, so the twin is made from those and ``engine/twins.py`` (the studio that draws it);
 - every package module those import, at the top or inside a function, transitively, and the
-  package's ``__init__.py`` (it runs on every import);
-- ``registry.py`` itself, but not what it imports when the rendering path imports it: embed and
-  twins look up only the figure being made, whose module is already counted. A figure's own
-  module that imports the registry is followed into every figure's module;
+  packages' ``__init__.py`` on the way (they run on every import). The engine's registry imports
+  no content, so a figure is not made from another figure's module unless its own imports it;
 - any other file (a template, a stylesheet, data) when its file name appears in a file of the
   set (a template naming another, as ``{% include %}`` does, counts too);
 - no ``.js`` file: every one goes into the page-wide ``vg-controls.js`` (``scripts.page_js``,
@@ -33,13 +31,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-PACKAGE = Path(__file__).resolve().parent
-REGISTRY = "registry"
+PACKAGE = Path(__file__).resolve().parents[1]
 # What every fragment and every twin is rendered by: module names, in the package.
-FRAGMENT_PATH = ("embed", "site_paths")
-TWIN_PATH = FRAGMENT_PATH + ("twins",)
-# Modules that look one figure up in the registry, using no other figure's spec.
-LOOKUPS = frozenset(TWIN_PATH)
+FRAGMENT_PATH = ("engine.embed", "engine.site_paths")
+TWIN_PATH = FRAGMENT_PATH + ("engine.twins",)
 PAGE_WIDE = ".js"  # scripts of vg-controls.js, in no fragment
 # What each package's modules import and name, by package root, with the stamps (modified time,
 # size) of its files then: the site's plugins each ask, and a build reads the package once.
@@ -124,21 +119,15 @@ class Sources:
         return self._answers[name, path]
 
     def _closure(self, roots: set[str]) -> set[str]:
-        """``roots`` and every module they import; the registry's imports are followed only
-        when a module other than the lookups imports it."""
+        """``roots`` and every module they import."""
         seen: set[str] = set()
         todo = [m for m in roots if m in self.modules]
         while todo:
             module = todo.pop()
-            if module in seen:
-                continue
-            seen.add(module)
-            for target in self.imports[module]:
-                if target == REGISTRY and module in LOOKUPS:
-                    continue
-                todo.append(target)
-        leaves = {REGISTRY} if seen & LOOKUPS and REGISTRY in self.modules else set()
-        return seen | leaves
+            if module not in seen:
+                seen.add(module)
+                todo.extend(self.imports[module])
+        return seen
 
     def _named_by(self, found: set[Path]) -> set[Path]:
         """The other files whose names appear in ``found``, and in those (bytes: data too)."""

@@ -28,9 +28,9 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from vanishing_post.markup import environment
-from vanishing_post.params import FigureError
-from vanishing_post.scripts import page_js
+from vanishing_post.engine.markup import environment
+from vanishing_post.engine.params import FigureError
+from vanishing_post.engine.scripts import page_js
 
 # (window width, text column width) in CSS pixels for each twin; the site sets its own in
 # conf.py (VG_TWIN_WIDTHS), these serve the command line.
@@ -270,7 +270,8 @@ class Studio:
             page.evaluate("(html) => vgStudio.place(html)", fragment)
 
     def _shots(self, figure: str, pages: Mapping[str, Any]) -> dict[str, Any]:
-        """Each page's picture and layout, once its figure has settled."""
+        """Each page's picture and layout, once its figure has settled; then, on one page,
+        the figure's controls checked against what Python drew (``vgStudio.exercise``)."""
         shots = {}
         for name, page in pages.items():
             box = page.evaluate("() => vgStudio.drawn()")
@@ -288,6 +289,11 @@ class Studio:
                 raise TwinError(f"figure '{figure}': it kept moving, so no picture was taken")
             box = _snapped(box, self.scale)
             shots[name] = (png, {part: round(box[part], 3) for part in LAYOUT})
+        wrong = next(iter(pages.values())).evaluate("() => vgStudio.exercise()")
+        if wrong:
+            raise TwinError(
+                f"figure '{figure}': its controls do not redraw what Python drew: {wrong}"
+            )
         return shots
 
     @staticmethod

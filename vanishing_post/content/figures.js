@@ -1,5 +1,5 @@
-// The figures' redraws, one per figure, run by its controls (see figures.py, _with_controls).
-// Each recomputes with the `maths` twins and writes into the Bokeh models it was given.
+// The first post's redraws, one per figure, run by its controls (figures.py, with_controls):
+// each recomputes with the `maths` twins and writes into the Bokeh models it was given.
 
 // Python's repr() of a float: the shortest exact digits, exponent form below 1e-4.
 function pyRepr(v) {
@@ -8,49 +8,6 @@ function pyRepr(v) {
     return v.toExponential().replace(/e([+-])(\d)$/, "e$10$2");
   }
   return String(v);
-}
-
-function escapeHtml(text) {
-  return String(text).replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})[c]);
-}
-
-// Same markup as templates/table.html.
-function tableHtml(headers, rows) {
-  const head = headers.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join("");
-  const body = rows.map((row) => "<tr>" + row.map((cell, i) =>
-    i === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`).join("") + "</tr>").join("");
-  return `<table class="vg-table"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
-}
-
-// Write new columns into every source that has them; other columns keep their first value.
-function setColumns(sources, columns) {
-  for (const source of sources) {
-    const names = Object.keys(source.data).filter((name) => name in columns);
-    if (names.length === 0) continue;
-    const length = columns[names[0]].length;
-    const data = {};
-    for (const [name, old] of Object.entries(source.data)) {
-      data[name] = name in columns ? columns[name] : Array.from({length}, () => old[0]);
-    }
-    source.data = data;
-  }
-}
-
-// A slider moved by key or mouse can land a rounding error off its step (0.30000000000000004,
-// which the tables and the page address would show): put it back on the step's decimals. The
-// correction is a change of its own, which redraws.
-function onStep(control) {
-  if (!("step" in control)) return true;
-  const decimals = (String(control.step).split(".")[1] ?? "").length;
-  const value = Number(control.value.toFixed(decimals));
-  if (value === control.value) return true;
-  control.value = value;
-  return false;
-}
-
-// What every control's callback runs (figures.py, _with_controls).
-function update(figure, controls, targets, fixed, moved) {
-  if (onStep(moved)) redraw[figure](controls, targets, fixed, moved);
 }
 
 // start must stay below stop: a control pushed past the other is put back one step short.
@@ -81,7 +38,7 @@ function logAxisRange(values) {
   return [10.0 ** Math.max(low - pad, LOG_FLOOR), 10.0 ** (high + pad)];
 }
 
-const redraw = {
+Object.assign(redraw, {
   "sigmoid-tangent"(controls, targets, fixed, moved) {
     if (!keepOrder(controls, moved)) return;
     const {start, stop, tangent_x} = controls;
@@ -136,4 +93,4 @@ const redraw = {
       [String(k + 1), pyRepr(x), pyRepr(s), pyRepr(g), pyRepr(p)]);
     targets.table.text = tableHtml(["step", "x", "sigmoid(x)", "gradient", "product so far"], rows);
   },
-};
+});

@@ -27,19 +27,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vanishing_post import twins
-from vanishing_post.markup import render_figure
+from vanishing_post.engine import twins
+from vanishing_post.engine.markup import render_figure
 
 # What the forkserver imports once, before forking the pool's processes: the build's own main
 # module (each process would import it again otherwise), the plotting libraries and the
-# package's rendering path.
+# engine's rendering path; then the site's content modules (``use``), which register figures.
 PRELOAD = (
     "__main__",
     "holoviews",
     "holoviews.plotting.bokeh",
     "hvplot.pandas",
-    "vanishing_post.registry",
-    "vanishing_post.embed",
+    "vanishing_post.engine.registry",
+    "vanishing_post.engine.embed",
 )
 FRAGMENT_S = 300.0  # the longest a page waits for its fragment (the pool may be importing)
 TWIN_S = 300.0  # the longest the end of the build waits for the last twin
@@ -69,11 +69,11 @@ def make_fragment(
 ) -> dict[str, Any] | None:
     """The parts of figure ``name``, as the page would make them; None if that fails: the page
     then makes them itself and reports the mistake as any figure's."""
-    from vanishing_post import embed
-    from vanishing_post.figures import _holoviews
-    from vanishing_post.site_paths import site_addresses
+    from vanishing_post.engine import embed
+    from vanishing_post.engine.render import holoviews
+    from vanishing_post.engine.site_paths import site_addresses
 
-    _holoviews()
+    holoviews()
     wide, narrow = site_addresses(key)
     try:
         return embed.figure_parts(name, raw, key, number, wide, narrow)
@@ -98,8 +98,9 @@ class Drawer:
         self,
         widths: Mapping[str, Sequence[int]] = twins.WIDTHS,
         stylesheets: Iterable[Path] = (),
+        content: Sequence[str] = (),
     ) -> None:
-        self.use(widths, stylesheets)
+        self.use(widths, stylesheets, content)
         self.make = make_fragment  # what a pool process runs for a figure
         self._pool: ProcessPoolExecutor | None = None
         self._camera: _Camera | None = None
@@ -107,10 +108,17 @@ class Drawer:
         self._figures: dict[str, _Figure] = {}
         self._stopping = False
 
-    def use(self, widths: Mapping[str, Sequence[int]], stylesheets: Iterable[Path]) -> None:
-        """The twins' widths and the stylesheets of the pages they are drawn for."""
+    def use(
+        self,
+        widths: Mapping[str, Sequence[int]],
+        stylesheets: Iterable[Path],
+        content: Sequence[str] = (),
+    ) -> None:
+        """The twins' widths, the stylesheets of the pages they are drawn for, and the content
+        modules whose figures the pool's processes make (imported once, before they fork)."""
         self._widths = {name: tuple(w) for name, w in widths.items()}
         self._stylesheets = [Path(p) for p in stylesheets]
+        self._content = list(content)
 
     @property
     def busy(self) -> bool:
@@ -124,7 +132,7 @@ class Drawer:
             return
         twins.find_chromium()  # a VG_CHROMIUM that is not a program: said before any work
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(list(PRELOAD))
+        context.set_forkserver_preload([*PRELOAD, *self._content])
         from multiprocessing import forkserver
 
         forkserver.ensure_running()  # imports now, while the build reads its posts

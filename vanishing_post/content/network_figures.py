@@ -1,34 +1,38 @@
 """Figures for "So how do you fix this?": activations compared, and a real network's gradients.
 
-``FIGURES`` is this section's registry (NAME -> FigureSpec), joined with the post's in
-``registry.py``. Each figure has a ``draw_*`` function (checked values -> a HoloViews object,
-no Bokeh in it, so any HoloViews backend can render it) and a ``build_*`` function that renders
-the drawing with Bokeh and adds what only a live page has: legend clicks and the depth slider.
-The numbers come from ``network`` (numpy, seeded), computed when the figure is built.
+Registered with the engine as this module is imported (``FIGURES`` holds this section's specs).
+Each figure has a ``draw_*`` function (checked values -> a HoloViews object, no Bokeh in it, so
+any HoloViews backend can render it) and a ``build_*`` function that renders the drawing with
+Bokeh and adds what only a live page has: legend clicks and the depth slider. The numbers come
+from ``network`` (numpy, seeded), computed when the figure is built.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import param
 
-from vanishing_post import network
-from vanishing_post.figures import (
-    BLUE,
+from vanishing_post.content import network
+from vanishing_post.content.figures import BLUE, RED, TAN
+from vanishing_post.engine import registry, scripts
+from vanishing_post.engine.params import FigureSpec, declared
+from vanishing_post.engine.render import (
     HEIGHT,
-    RED,
-    TAN,
     WIDTH,
-    _holoviews,
-    _render,
-    _sized,
-    _with_controls,
+    holoviews,
     panels_row,
+    render,
+    sized,
+    with_controls,
 )
-from vanishing_post.params import FigureSpec, Param
+
+# The depth slider's redraw, in the page-wide script after the first post's.
+scripts.register(Path(__file__).with_name("network_figures.js"))
 
 GREEN, GREY = "#5f9e6e", "#777777"
 # One colour per activation, in every figure of the section; the sigmoid keeps the post's tan.
@@ -94,7 +98,7 @@ def _lines(curves: list[Any], styles: list[tuple[str, float, str]], **axes: Any)
     One option call for the whole overlay (cycles in the curves' order): HoloViews' option
     calls, not the drawing, are most of a figure's build time.
     """
-    hv = _holoviews()
+    hv = holoviews()
     colours, widths, dashes = (list(column) for column in zip(*styles, strict=True))
     return hv.Overlay(curves).opts(
         hv.opts.Curve(
@@ -120,7 +124,7 @@ def _dash(name: str) -> str:
 
 def draw_activations(v: Mapping[str, Any]) -> Any:
     """Three panels: the activations, their gradients, and the best case over depth (log y)."""
-    hv = _holoviews()
+    hv = holoviews()
     curves = activation_curves(v["start"], v["stop"], v["points"])
     products = best_case_over_depth(v["steps"])
     steps = np.arange(1, v["steps"] + 1)
@@ -156,7 +160,7 @@ def draw_activations(v: Mapping[str, Any]) -> Any:
 def build_activations(v: Mapping[str, Any]) -> Any:
     """The drawing in Bokeh: three panels side by side (stacked on a phone), legend clicks hide
     an activation."""
-    grid = _render(draw_activations(v))
+    grid = render(draw_activations(v))
     panels = [fig for fig, _, _ in grid.children]
     for fig in panels:
         _hide_on_click(fig)
@@ -183,7 +187,7 @@ def draw_skip_connections(v: Mapping[str, Any]) -> Any:
 
 def _draw_network(v: Mapping[str, Any], residual: bool) -> Any:
     """Gradient norm per layer relative to the last, log y, one curve per series."""
-    hv = _holoviews()
+    hv = holoviews()
     series = layer_series(v["depth"], residual, v["seed"])
     layers = np.arange(1, v["depth"] + 1)
     norm = hv.Dimension("norm", label="gradient norm / last layer's")
@@ -212,7 +216,7 @@ def _build_network(name: str, v: Mapping[str, Any], residual: bool) -> Any:
     """The drawing in Bokeh, under a depth slider that swaps in the numbers computed for it."""
     from bokeh.models import AdaptiveTicker
 
-    fig = _sized(_render(_draw_network(v, residual)), WIDTH, HEIGHT)
+    fig = sized(render(_draw_network(v, residual)), WIDTH, HEIGHT)
     _hide_on_click(fig)
     fig.xaxis.ticker = AdaptiveTicker(min_interval=1, num_minor_ticks=0)
     _free_ranges(fig)
@@ -227,9 +231,9 @@ def _build_network(name: str, v: Mapping[str, Any], residual: bool) -> Any:
         for series in by_depth[0]
         if series != BOUND
     }
-    return _with_controls(
+    return with_controls(
         name,
-        FIGURES[name].params,
+        registry.FIGURES[name].params,
         v,
         fig,
         sources=dict(zip(names, sources, strict=True)),
@@ -323,23 +327,43 @@ def _activations_check(v: Mapping[str, Any]) -> str | None:
     return None
 
 
-_NETWORK = (
-    Param("depth", int, network.DEPTH, "layers", DEPTH_LOW, DEPTH_HIGH, DEPTH_STEP),
-    Param("seed", int, network.SEED, "seed", 0, 2**32 - 1, 1, control=False),
-)
+def _network(name: str) -> tuple:
+    return declared(
+        name,
+        {
+            "depth": param.Integer(
+                network.DEPTH, bounds=(DEPTH_LOW, DEPTH_HIGH), step=DEPTH_STEP, label="layers"
+            ),
+            "seed": param.Integer(
+                network.SEED, bounds=(0, 2**32 - 1), step=1, label="seed", precedence=-1
+            ),
+        },
+    )
+
 
 FIGURES: dict[str, FigureSpec] = {
-    spec.name: spec
+    spec.name: registry.register(spec)
     for spec in (
         FigureSpec(
             "activations",
             "Four activations, their gradients, and the best a chain of them can do",
-            (
-                Param("start", float, -5.0, "x from", -100.0, 100.0, 0.5, control=False),
-                Param("stop", float, 5.0, "x to", -100.0, 100.0, 0.5, control=False),
-                # every 0.2: smooth in a panel a third of the column wide, 0 (ReLU's corner) in
-                Param("points", int, 51, "points", 2, 2000, 1, control=False),
-                Param("steps", int, 20, "layers n", 1, 60, 1, control=False),
+            declared(
+                "activations",
+                {
+                    "start": param.Number(
+                        -5.0, bounds=(-100.0, 100.0), step=0.5, label="x from", precedence=-1
+                    ),
+                    "stop": param.Number(
+                        5.0, bounds=(-100.0, 100.0), step=0.5, label="x to", precedence=-1
+                    ),
+                    # every 0.2: smooth in a panel a third of the column wide, 0 (ReLU's corner) in
+                    "points": param.Integer(
+                        51, bounds=(2, 2000), step=1, label="points", precedence=-1
+                    ),
+                    "steps": param.Integer(
+                        20, bounds=(1, 60), step=1, label="layers n", precedence=-1
+                    ),
+                },
             ),
             build_activations,
             _activations_check,
@@ -349,7 +373,7 @@ FIGURES: dict[str, FigureSpec] = {
         FigureSpec(
             "layer-gradients",
             "The gradient reaching each layer of a freshly initialised network",
-            _NETWORK,
+            _network("layer-gradients"),
             build_layer_gradients,
             _depth_check,
             draw=draw_layer_gradients,
@@ -358,7 +382,7 @@ FIGURES: dict[str, FigureSpec] = {
         FigureSpec(
             "skip-connections",
             "The same network with a skip connection around every layer",
-            _NETWORK,
+            _network("skip-connections"),
             build_skip_connections,
             _depth_check,
             draw=draw_skip_connections,

@@ -1,143 +1,40 @@
-"""The post's figures: hvplot/HoloViews drawings of the frames, rendered to Bokeh, with controls.
+"""The first post's figures: hvplot/HoloViews drawings of the frames, rendered to Bokeh, under
+sliders whose JavaScript (``figures.js``, with the maths in ``maths.js``) recomputes them exactly
+for any setting.
 
-``FIGURES`` is the registry, a plain dict NAME -> FigureSpec; each spec's parameters give the
-defaults, the allowed ranges and the sliders. HoloViews is imported only when a figure is drawn,
-so looking figures up and checking arguments stays cheap.
+Registered with the engine as this module is imported (``FIGURES`` holds this module's specs);
+each spec's ``param`` parameters give the defaults, the allowed ranges and the sliders.
+HoloViews is imported only when a figure is drawn, so looking figures up and checking arguments
+stays cheap.
 """
 
 from __future__ import annotations
 
-import functools
-import html
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import param
 
-from vanishing_post import frames, maths
-from vanishing_post.params import FigureSpec, Param
+from vanishing_post.content import frames, maths
+from vanishing_post.engine import registry, scripts
+from vanishing_post.engine.params import FigureSpec, declared
+from vanishing_post.engine.render import (
+    HEIGHT,
+    WIDTH,
+    holoviews,
+    panels_row,
+    render,
+    sized,
+    with_controls,
+)
 
 TAN, BLUE, RED = "#ddb377", "#4687b7", "#ce7b6d"
 SERIES_COLOURS = {"X": RED, "Sigmoid": TAN, "Gradient": BLUE}
-# Plot size in CSS pixels before scaling to the text column: the aspect ratio is what stays.
-WIDTH, HEIGHT = 640, 400
 HERE = Path(__file__).parent
-
-
-@functools.cache
-def _holoviews() -> Any:
-    """HoloViews with hvplot's pandas accessor and the Bokeh renderer, imported on first use
-    (it takes seconds). The static twins are drawn from the Bokeh model (``twins``), so no
-    other HoloViews renderer is loaded.
-    """
-    import holoviews as hv
-    import holoviews.plotting.bokeh  # noqa: F401  (the Bokeh renderer, without notebook set-up)
-    import hvplot.pandas  # noqa: F401  (registers DataFrame.hvplot)
-
-    hv.Store.set_current_backend("bokeh")
-
-    return hv
-
-
-def _render(element: Any) -> Any:
-    """A HoloViews element as a Bokeh model, sized to fill the column at a fixed aspect."""
-    from bokeh.models import Plot
-
-    hv = _holoviews()
-    model = hv.render(element, backend="bokeh")
-    parts = model_parts(model)
-    for fig in of_type(parts, Plot):
-        fig.output_backend = "canvas"  # no WebGL: exact lines, no bokeh-gl.js
-        fig.toolbar.active_drag = None  # page scrolling on phones stays the reader's
-        fig.toolbar.active_scroll = None
-        fig.toolbar.logo = None
-    _plain_columns(parts)
-    return model
-
-
-SANITISED = "_hyphen_minus_"  # how HoloViews spells "-" in the copies of columns it adds
-
-
-def _plain_columns(parts: list[Any]) -> None:
-    """Drop HoloViews' sanitised copies of hyphenated columns ("X_hyphen_minus_Tangent").
-
-    Only hover tooltips read them; once the sliders rewrite "X-Tangent" they would show stale
-    numbers, and they double the data on the page. Tooltips read the real column instead.
-    """
-    from bokeh.models import ColumnDataSource, HoverTool
-
-    for source in of_type(parts, ColumnDataSource):
-        for name in [n for n in source.data if SANITISED in n]:
-            del source.data[name]
-    for hover in of_type(parts, HoverTool):
-        if isinstance(hover.tooltips, list):
-            hover.tooltips = [
-                (label, field.replace(SANITISED, "-")) for label, field in hover.tooltips
-            ]
-
-
-def model_parts(model: Any) -> list[Any]:
-    """Every Bokeh model ``model`` holds, found once: each ``select()`` walks the whole graph
-    again, and a figure is looked through several times on its way to the page."""
-    return list(model.references())
-
-
-def of_type(parts: list[Any], kind: Any) -> list[Any]:
-    """The models among ``parts`` that are ``kind`` (a class or a tuple of classes)."""
-    return [part for part in parts if isinstance(part, kind)]
-
-
-def _sized(fig: Any, width: int = WIDTH, height: int = HEIGHT) -> Any:
-    fig.width, fig.height = width, height
-    fig.sizing_mode = "scale_width"
-    return fig
-
-
-def _with_controls(
-    name: str,
-    spec_params: tuple[Param, ...],
-    values: Mapping[str, Any],
-    body: Any,
-    bounds: Mapping[str, tuple[float, float]] | None = None,
-    **targets: Any,
-) -> Any:
-    """The figure's body under one slider per ``control`` parameter, all sharing one callback.
-
-    Slider bounds are the spec's, or ``bounds`` for a control whose range follows another's
-    (the tangent point stays within the x range). The callback recomputes in the browser with
-    the JavaScript twins of ``maths`` and writes into the models named in ``targets``.
-    """
-    from bokeh.layouts import column, row
-    from bokeh.models import CustomJS, Div, RadioButtonGroup, Slider
-
-    widgets = {}
-    shown = []
-    for p in spec_params:
-        if not p.control:
-            continue
-        if p.kind is str:
-            active = p.choices.index(values[p.name])
-            widget = RadioButtonGroup(labels=list(p.choices), active=active)
-        else:
-            low, high = (bounds or {}).get(p.name, (p.low, p.high))
-            widget = Slider(start=low, end=high, value=values[p.name], step=p.step, title=p.label)
-        widget.name = p.name
-        widget.sizing_mode = "stretch_width"
-        widgets[p.name] = widget
-        if p.kind is str:  # a button group has no title: its label beside it, as high as it
-            label = Div(text=html.escape(p.label) + ":", align="center", margin=(5, 10, 5, 5))
-            shown.append(row(label, widget, sizing_mode="stretch_width"))
-        else:
-            shown.append(widget)
-    fixed = {p.name: values[p.name] for p in spec_params if not p.control}
-    callback = CustomJS(
-        args=dict(controls=widgets, targets=targets, fixed=fixed, figure=name),
-        code="vgControls.update(figure, controls, targets, fixed, cb_obj);",
-    )
-    for widget in widgets.values():
-        widget.js_on_change("active" if isinstance(widget, RadioButtonGroup) else "value", callback)
-    return column(shown + [body], sizing_mode="stretch_width")
+# What the sliders run, in the page-wide script: the maths' twins, then each figure's redraw.
+scripts.register(HERE / "maths.js", HERE / "figures.js")
 
 
 def _sources(*figs: Any) -> list[Any]:
@@ -147,7 +44,7 @@ def _sources(*figs: Any) -> list[Any]:
 
 def draw_sigmoid_tangent(v: Mapping[str, Any]) -> Any:
     """Figure 1: the sigmoid, its gradient, and the tangent at one point."""
-    hv = _holoviews()
+    hv = holoviews()
     curve = frames.sigmoid_frame(v["start"], v["stop"], v["points"])
     tangent = frames.tangent_frame(v["tangent_x"], v["half_width"])
     point = frames.point_frame(v["tangent_x"])
@@ -164,11 +61,11 @@ def draw_sigmoid_tangent(v: Mapping[str, Any]) -> Any:
 
 def build_sigmoid_tangent(v: Mapping[str, Any]) -> Any:
     """Figure 1 live: ``draw_sigmoid_tangent`` in Bokeh under its sliders."""
-    fig = _sized(_render(draw_sigmoid_tangent(v)))
+    fig = sized(render(draw_sigmoid_tangent(v)))
     _free_y(fig)
-    return _with_controls(
+    return with_controls(
         "sigmoid-tangent",
-        FIGURES["sigmoid-tangent"].params,
+        registry.FIGURES["sigmoid-tangent"].params,
         v,
         fig,
         bounds={"tangent_x": (v["start"], v["stop"])},
@@ -196,7 +93,7 @@ SIDE_BY_SIDE = (("X", "x"), ("Sigmoid", "sigmoid(x)"), ("Gradient", "gradient"))
 
 def draw_side_by_side(v: Mapping[str, Any]) -> Any:
     """Figure 2: x, sigmoid(x) and the gradient in three panels sharing the x axis."""
-    hv = _holoviews()
+    hv = holoviews()
     curve = frames.sigmoid_frame(v["start"], v["stop"], v["points"])
     panels = [
         curve.hvplot.line(
@@ -213,29 +110,11 @@ def draw_side_by_side(v: Mapping[str, Any]) -> Any:
     return hv.Layout(panels).cols(3)
 
 
-# Beside each other on a wide column, one above the other on a phone: the panels are a grid row
-# that turns into a column below this viewport width (too small to read side by side). The same
-# width is in files/assets/css/figures.css, which reserves the stacked figure's box.
-STACK_BELOW_PX = 560
-
-
-def panels_row(panels: list[Any]) -> Any:
-    """Plots beside each other on a wide column, one above the other on a phone."""
-    from bokeh.models import HBox, InlineStyleSheet
-
-    stack = InlineStyleSheet(
-        css=f"@media (max-width: {STACK_BELOW_PX}px) {{ "
-        ":host { grid-template-columns: 1fr !important; grid-template-rows: auto !important; } "
-        ":host > * { grid-column: 1 !important; grid-row: auto !important; } }"
-    )
-    return HBox(children=panels, sizing_mode="stretch_width", stylesheets=[stack])
-
-
 def build_side_by_side(v: Mapping[str, Any]) -> Any:
     """Figure 2 live: each panel of ``draw_side_by_side`` in Bokeh, one row, one x range."""
     panels = []
     for element in draw_side_by_side(v):
-        fig = _render(element)
+        fig = render(element)
         _free_y(fig)
         fig.width, fig.height = WIDTH // 3, HEIGHT * 2 // 5  # about 4:3, shorter when stacked
         fig.sizing_mode = "scale_width"
@@ -243,9 +122,9 @@ def build_side_by_side(v: Mapping[str, Any]) -> Any:
     for fig in panels[1:]:
         fig.x_range = panels[0].x_range
     body = panels_row(panels)
-    return _with_controls(
+    return with_controls(
         "side-by-side",
-        FIGURES["side-by-side"].params,
+        registry.FIGURES["side-by-side"].params,
         v,
         body,
         sources=_sources(*panels),
@@ -258,7 +137,7 @@ COMPRESSION = (("X", "x"), ("Sigmoid", "sigmoid"), ("Gradient", "gradient"))
 
 def draw_compression(v: Mapping[str, Any]) -> Any:
     """Figure 3: the three series on one axis, where the gradient's range all but vanishes."""
-    hv = _holoviews()
+    hv = holoviews()
     curve = frames.sigmoid_frame(v["start"], v["stop"], v["points"])
     axes = dict(
         title="One axis: x, sigmoid and gradient",
@@ -276,10 +155,10 @@ def draw_compression(v: Mapping[str, Any]) -> Any:
 
 def build_compression(v: Mapping[str, Any]) -> Any:
     """Figure 3 live: ``draw_compression`` in Bokeh under its sliders."""
-    fig = _sized(_render(draw_compression(v)))
-    return _with_controls(
+    fig = sized(render(draw_compression(v)))
+    return with_controls(
         "compression",
-        FIGURES["compression"].params,
+        registry.FIGURES["compression"].params,
         v,
         fig,
         sources=_sources(fig),
@@ -290,7 +169,7 @@ def build_compression(v: Mapping[str, Any]) -> Any:
 
 def draw_decay(v: Mapping[str, Any]) -> Any:
     """Figure 4: the cumulative product of gradients over steps, on ``v["scale"]``'s y axis."""
-    _holoviews()
+    holoviews()
     decay = frames.decay_frame(v["x"], v["steps"])
     axes = dict(title="Product of gradients after n steps", xlabel="steps n", ylabel="product")
     logy = v["scale"] == "log"
@@ -335,7 +214,7 @@ def build_decay(v: Mapping[str, Any]) -> Any:
         Range1d,
     )
 
-    fig = _sized(_render(draw_decay({**v, "scale": "linear"})))
+    fig = sized(render(draw_decay({**v, "scale": "linear"})))
     fig.xaxis.ticker = AdaptiveTicker(min_interval=1, num_minor_ticks=0)
     _free_y(fig)
     _free_x(fig)
@@ -363,9 +242,9 @@ def build_decay(v: Mapping[str, Any]) -> Any:
     for scale, models in shown.items():
         for model in models:
             model.visible = scale == v["scale"]
-    return _with_controls(
+    return with_controls(
         "decay",
-        FIGURES["decay"].params,
+        registry.FIGURES["decay"].params,
         v,
         fig,
         sources=[r.data_source for r in linear],
@@ -470,19 +349,19 @@ def _table(html: str) -> Any:
 
 def build_numbers(v: Mapping[str, Any]) -> Any:
     """Figure 5: max and min of x, sigmoid and gradient over the range, as a table."""
-    from vanishing_post import tables
+    from vanishing_post.content import tables
 
     extremes = frames.extremes_frame(frames.sigmoid_frame(v["start"], v["stop"], v["points"]))
     div = _table(tables.extremes_html(extremes))
-    return _with_controls("numbers", FIGURES["numbers"].params, v, div, table=div)
+    return with_controls("numbers", registry.FIGURES["numbers"].params, v, div, table=div)
 
 
 def build_decay_steps(v: Mapping[str, Any]) -> Any:
     """Figure 6: the decay step by step, inputs and cumulative product, as a table."""
-    from vanishing_post import tables
+    from vanishing_post.content import tables
 
     div = _table(tables.decay_steps_html(frames.decay_steps_frame(v["x"], v["steps"])))
-    return _with_controls("decay-steps", FIGURES["decay-steps"].params, v, div, table=div)
+    return with_controls("decay-steps", registry.FIGURES["decay-steps"].params, v, div, table=div)
 
 
 def _range_check(v: Mapping[str, Any]) -> str | None:
@@ -501,31 +380,42 @@ def _tangent_check(v: Mapping[str, Any]) -> str | None:
     return problem
 
 
-def _x_range(start: float, stop: float) -> tuple[Param, ...]:
-    return (
-        Param("start", float, start, "x from", -1000.0, 1000.0, 0.5),
-        Param("stop", float, stop, "x to", -1000.0, 1000.0, 0.5),
-        Param("points", int, 100, "points", 2, 2000, 1, control=False),
-    )
+def _x_range(start: float, stop: float) -> dict[str, param.Parameter]:
+    return {
+        "start": param.Number(start, bounds=(-1000.0, 1000.0), step=0.5, label="x from"),
+        "stop": param.Number(stop, bounds=(-1000.0, 1000.0), step=0.5, label="x to"),
+        "points": param.Integer(100, bounds=(2, 2000), step=1, label="points", precedence=-1),
+    }
 
 
-_DECAY = (
-    Param("steps", int, 6, "steps n", 1, 60, 1),
-    Param("x", float, 0.0, "input x", -20.0, 20.0, 0.1),
-)
+def _decay() -> dict[str, param.Parameter]:
+    return {
+        "steps": param.Integer(6, bounds=(1, 60), step=1, label="steps n"),
+        "x": param.Number(0.0, bounds=(-20.0, 20.0), step=0.1, label="input x"),
+    }
+
 
 FIGURES: dict[str, FigureSpec] = {
-    spec.name: spec
+    spec.name: registry.register(spec)
     for spec in (
         FigureSpec(
             "sigmoid-tangent",
             "The sigmoid, its gradient and the tangent at a point",
-            _x_range(-10.0, 10.0)
-            + (
-                Param("tangent_x", float, 0.0, "tangent at x", -1000.0, 1000.0, 0.1),
-                Param(
-                    "half_width", float, 2.0, "tangent half-width", 0.1, 100.0, 0.1, control=False
-                ),
+            declared(
+                "sigmoid-tangent",
+                _x_range(-10.0, 10.0)
+                | {
+                    "tangent_x": param.Number(
+                        0.0, bounds=(-1000.0, 1000.0), step=0.1, label="tangent at x"
+                    ),
+                    "half_width": param.Number(
+                        2.0,
+                        bounds=(0.1, 100.0),
+                        step=0.1,
+                        label="tangent half-width",
+                        precedence=-1,
+                    ),
+                },
             ),
             build_sigmoid_tangent,
             _tangent_check,
@@ -535,7 +425,7 @@ FIGURES: dict[str, FigureSpec] = {
         FigureSpec(
             "side-by-side",
             "x, sigmoid(x) and its gradient side by side",
-            _x_range(-5.0, 5.0),
+            declared("side-by-side", _x_range(-5.0, 5.0)),
             build_side_by_side,
             _range_check,
             draw=draw_side_by_side,
@@ -544,10 +434,17 @@ FIGURES: dict[str, FigureSpec] = {
         FigureSpec(
             "compression",
             "x, sigmoid(x) and its gradient on one axis",
-            _x_range(-5.0, 5.0)
-            + (
-                Param("y_low", float, -5.0, "y axis from", -1000.0, 0.0, 0.5),
-                Param("y_high", float, 1.5, "y axis to", 0.5, 1000.0, 0.5, control=False),
+            declared(
+                "compression",
+                _x_range(-5.0, 5.0)
+                | {
+                    "y_low": param.Number(
+                        -5.0, bounds=(-1000.0, 0.0), step=0.5, label="y axis from"
+                    ),
+                    "y_high": param.Number(
+                        1.5, bounds=(0.5, 1000.0), step=0.5, label="y axis to", precedence=-1
+                    ),
+                },
             ),
             build_compression,
             _range_check,
@@ -557,7 +454,15 @@ FIGURES: dict[str, FigureSpec] = {
         FigureSpec(
             "decay",
             "The product of gradients over n steps",
-            _DECAY + (Param("scale", str, "linear", "y axis", choices=("linear", "log")),),
+            declared(
+                "decay",
+                _decay()
+                | {
+                    "scale": param.Selector(
+                        objects=["linear", "log"], default="linear", label="y axis"
+                    )
+                },
+            ),
             build_decay,
             draw=draw_decay,
             describe=describe_decay,
@@ -565,10 +470,15 @@ FIGURES: dict[str, FigureSpec] = {
         FigureSpec(
             "numbers",
             "Largest and smallest values over the x range",
-            _x_range(-5.0, 5.0),
+            declared("numbers", _x_range(-5.0, 5.0)),
             build_numbers,
             _range_check,
         ),
-        FigureSpec("decay-steps", "The decay step by step", _DECAY, build_decay_steps),
+        FigureSpec(
+            "decay-steps",
+            "The decay step by step",
+            declared("decay-steps", _decay()),
+            build_decay_steps,
+        ),
     )
 }

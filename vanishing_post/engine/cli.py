@@ -1,8 +1,9 @@
-"""``python -m vanishing_post``: the post's figures and numbers from a terminal.
+"""``python -m vanishing_post``: the site's figures and numbers from a terminal.
 
 ``list`` shows every registered figure with its parameters; ``render`` writes one figure to a
-file; ``stats`` prints the numbers the post prints. A user's mistake is one line on stderr and
-exit status 2, and no file is left half-written.
+file; ``numbers`` prints every named number the prose can quote. The figures and numbers are
+those of the content modules the site's ``conf.py`` names (``VG_CONTENT``). A user's mistake is
+one line on stderr and exit status 2, and no file is left half-written.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from vanishing_post.params import TITLE, FigureError, FigureSpec, lookup
-from vanishing_post.registry import FIGURES
+from vanishing_post.engine.params import TITLE, FigureError, FigureSpec, lookup
+from vanishing_post.engine.registry import FIGURES, content_modules, load
 
 PROG = "python -m vanishing_post"
 USAGE_ERROR = 2
 OUTPUTS = {".html": "html", ".png": "png", ".svg": "svg"}
-# `stats` prints what these two figures show in the post: the extremes and the decay.
-STATS_FIGURES = ("numbers", "decay-steps")
+# The site this package serves: its conf.py names the content modules (VG_CONTENT).
+SITE = Path(__file__).resolve().parents[2]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,15 +45,14 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="file to write; .html (self-contained), .png or .svg (default: NAME.html)",
     )
-    stats = commands.add_parser("stats", help="the numbers the post prints")
-    for sub in (render, stats):
-        sub.add_argument(
-            "--set",
-            action="append",
-            default=[],
-            metavar="KEY=VALUE",
-            help="a parameter's value; repeat for several",
-        )
+    render.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a parameter's value; repeat for several",
+    )
+    commands.add_parser("numbers", help="every named number the prose can quote, computed")
     return parser
 
 
@@ -60,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status (2 for a user's mistake, with one line)."""
     args = _parser().parse_args(argv)
     try:
+        load(content_modules(SITE / "conf.py"))
         status = COMMANDS[args.command](args)
         sys.stdout.flush()  # here, not at exit, so that a closed pipe is caught below
         return status
@@ -111,7 +112,7 @@ def render(args: argparse.Namespace) -> int:
 
     def draw() -> bytes:
         if kind == "html":
-            from vanishing_post.embed import page_html
+            from vanishing_post.engine.embed import page_html
 
             return page_html(spec.name, raw).encode()
         return _twin(spec, raw, kind, where)
@@ -127,8 +128,8 @@ def _twin(spec: FigureSpec, raw: Mapping[str, Any], kind: str, where: str) -> by
     backend, at the wide twin's width."""
     from bokeh.models import Plot
 
-    from vanishing_post import embed, twins
-    from vanishing_post.figures import model_parts, of_type
+    from vanishing_post.engine import embed, twins
+    from vanishing_post.engine.render import model_parts, of_type
 
     if spec.draw is None:
         drawn = ", ".join(sorted(n for n, s in FIGURES.items() if s.draw is not None))
@@ -149,35 +150,16 @@ def _twin(spec: FigureSpec, raw: Mapping[str, Any], kind: str, where: str) -> by
         raise FigureError(f"{where}: {error}") from None
 
 
-def stats(args: argparse.Namespace) -> int:
-    """The extremes over the x range and the decay step by step, as the post prints them."""
-    from vanishing_post import frames, tables
+def numbers(args: argparse.Namespace) -> int:
+    """Every named number the prose can quote, computed now, as a page would write it."""
+    from vanishing_post.engine.numbers import QUANTITIES, quantity_text
 
-    specs = [FIGURES[name] for name in STATS_FIGURES]
-    raw = settings(args.set)
-    owners = {p.name: spec for spec in specs for p in spec.params}
-    for key in raw:
-        if key not in owners:
-            known = ", ".join(sorted(owners))
-            raise FigureError(f"unknown parameter {key!r}, known: {known}")
-    numbers, decay = (
-        spec.values({k: v for k, v in raw.items() if owners[k] is spec}) for spec in specs
-    )
-    print(
-        f"Largest and smallest values for x from {numbers['start']:g} to {numbers['stop']:g}"
-        f" ({numbers['points']} points)"
-    )
-    sigmoid = frames.sigmoid_frame(numbers["start"], numbers["stop"], numbers["points"])
-    rows = tables.extremes_rows(frames.extremes_frame(sigmoid))
-    print(_columns(tables.EXTREMES_HEADERS, rows))
-    print()
-    print(f"The gradient's product over {decay['steps']} steps at x = {decay['x']:g}")
-    rows = tables.decay_steps_rows(frames.decay_steps_frame(decay["x"], decay["steps"]))
-    print(_columns(tables.DECAY_STEPS_HEADERS, rows))
+    rows = [(q.name, quantity_text(q.name), q.description) for q in QUANTITIES.values()]
+    print(_columns(("number", "value", "what it is"), rows))
     return 0
 
 
-COMMANDS = {"list": list_figures, "render": render, "stats": stats}
+COMMANDS = {"list": list_figures, "render": render, "numbers": numbers}
 
 
 def _default(value: Any) -> str:

@@ -21,7 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from vanishing_post.sources import PACKAGE, Sources, package_files
+from vanishing_post.engine.sources import PACKAGE, Sources, package_files
 
 LIBRARIES = ("bokeh", "holoviews", "hvplot", "panel", "pandas", "numpy", "jinja2", "markupsafe")
 

@@ -8,46 +8,10 @@ network's default settings (``network.DEPTH``, ``network.SEED``), the same the f
 from __future__ import annotations
 
 import functools
-import math
-from collections.abc import Callable
-from dataclasses import dataclass
 
-from vanishing_post import network
-
-SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-class QuantityError(ValueError):
-    """An unknown quantity's name: the message is one line listing the known ones."""
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """A number the prose quotes: how to compute it, and how to write it.
-
-    ``style`` is ``integer`` (20), ``decimal`` (two significant digits: 0.51) or ``power``
-    (one significant digit times a power of ten: 6 × 10⁻¹³).
-    """
-
-    name: str
-    description: str
-    compute: Callable[[], float]
-    style: str
-
-
-def format_value(value: float, style: str) -> str:
-    """``value`` written for a reader in ``style`` (see Quantity)."""
-    if not math.isfinite(value):
-        raise ValueError(f"cannot format {value!r}: not a finite number")
-    if style == "integer":
-        return f"{round(value):d}"
-    if style == "decimal":
-        return f"{value:#.2g}".rstrip(".")
-    if style == "power":
-        mantissa, exponent = f"{value:.0e}".split("e")
-        power = f"10{str(int(exponent)).translate(SUPERSCRIPT)}"
-        return power if mantissa == "1" else f"{mantissa} × {power}"
-    raise ValueError(f"unknown style {style!r}; expected integer, decimal or power")
+from vanishing_post.content import network
+from vanishing_post.engine import numbers
+from vanishing_post.engine.numbers import Quantity
 
 
 @functools.cache
@@ -122,19 +86,6 @@ def _quantities() -> dict[str, Quantity]:
     }
 
 
-QUANTITIES: dict[str, Quantity] = _quantities()
-
-
-def lookup(name: str) -> Quantity:
-    """The quantity called ``name``; an unknown name is an error listing the known ones."""
-    try:
-        return QUANTITIES[name]
-    except (KeyError, TypeError):
-        known = ", ".join(sorted(QUANTITIES))
-        raise QuantityError(f"unknown quantity {name!r}, known quantities: {known}") from None
-
-
-def quantity_text(name: str) -> str:
-    """The quantity called ``name``, computed now and written for a reader."""
-    quantity = lookup(name)
-    return format_value(float(quantity.compute()), quantity.style)
+QUANTITIES: dict[str, Quantity] = {
+    name: numbers.register(quantity) for name, quantity in _quantities().items()
+}

@@ -1,0 +1,44 @@
+"""The script every page with figures loads once (``vg-controls.js``): what the figures'
+controls run, kept out of the fragments.
+
+The engine's own parts (``controls.js``: the callbacks' entry point and helpers; settings in the
+address, accessible handles, printing) come first, then the scripts content registers
+(``register``: a figure's hand-written redraws and the maths they run), in the order registered.
+Reads ``.js`` files only: the site's plugin and the twins' studio take it without importing any
+data or plotting library.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HERE = Path(__file__).parent
+PAGE_JS = "vg-controls.js"  # the shared script's name on the site, beside BokehJS
+ENGINE = ("controls.js", "urlstate.js", "a11y.js", "print.js")
+_REGISTERED: list[Path] = []
+
+
+def register(*paths: Path) -> None:
+    """Add content's scripts to the page script (each once, in this order)."""
+    for path in paths:
+        if Path(path) not in _REGISTERED:
+            _REGISTERED.append(Path(path))
+
+
+def sources() -> list[Path]:
+    """The files the page script is made of, in order."""
+    return [HERE / name for name in ENGINE] + list(_REGISTERED)
+
+
+def page_js() -> str:
+    """``window.vgControls``: the figures' callbacks only call into it
+    (``vgControls.update(...)``), so its few KB are not repeated in every fragment. The site
+    serves it as ``assets/js/vg-controls.js`` (plugins/vg_bokehjs); ``embed.page_html``
+    inlines it."""
+    body = "\n".join(path.read_text() for path in sources())
+    return (
+        "// vanishing_post: what the figures' controls run.\n"
+        "window.vgControls = (() => {\n"
+        + body
+        + "return {redraw, update, settingsInAddress, nameHandles, ...shared};\n})();\n"
+    )
