@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site serve test lint bench chromium clean
+.PHONY: site serve test check lint bench chromium clean
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 test: $(STAMP) chromium lint node_modules/.package-lock.json
 	$(BIN)/python -m pytest
+
+# The fast tier, for everyday runs: lint and every test that needs no real build, browser or
+# drawing process (tests marked slow are left to `make test`).
+check: $(STAMP) lint
+	$(BIN)/python -m pytest -m "not slow"
 
 # Build times, page weight and drawing times against their floors, in one run: prints a table
 # and writes it to bench/results.md.

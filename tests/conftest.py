@@ -98,3 +98,14 @@ def figure() -> Iterator[Callable[..., Any]]:
 
     yield get
     built.clear()
+
+
+# The fast tier (`make check`): every test but those that need a real build, a browser or the
+# drawing processes (marked slow here, by the fixtures they use, or by their module).
+SLOW_FIXTURES = {"site", "site_url", "browser", "post", "studio"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

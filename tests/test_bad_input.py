@@ -18,6 +18,8 @@ import pytest
 from tests.sites import ROOT, build, copy_site
 from vanishing_post.engine.registry import FIGURES
 
+pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
+
 BAD_POST_SLUG = "a-post-with-a-mistake"
 KNOWN = "known figures: " + ", ".join(sorted(FIGURES))
 

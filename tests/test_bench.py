@@ -10,6 +10,8 @@ import pytest
 from bench.bench import Row, table
 from tests.sites import ROOT
 
+pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
+
 
 @pytest.mark.parametrize(
     "ratio,target,verdict",

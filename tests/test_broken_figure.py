@@ -13,6 +13,8 @@ import pytest
 from tests.processes import running_in
 from tests.sites import Build, build_with_figure
 
+pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
+
 BROKEN_FIGURE = """
 
 def _divide_by_zero(values):

@@ -15,6 +15,8 @@ import pytest
 from tests.processes import running_in
 from tests.sites import Build, build_with_figure
 
+pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
+
 BROKEN_TWIN = """
 
 def _breaks(values):

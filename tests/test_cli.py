@@ -74,6 +74,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
     return folder, done
 
 
+@pytest.mark.slow  # a real render in a process of its own
 def test_render_writes_only_the_page_it_names(rendered):
     folder, done = rendered
     assert sorted(p.name for p in folder.iterdir()) == ["twelve.html"]
@@ -81,6 +82,7 @@ def test_render_writes_only_the_page_it_names(rendered):
     assert oct((folder / "twelve.html").stat().st_mode & 0o777) != "0o600"
 
 
+@pytest.mark.slow  # a real render in a process of its own
 def test_rendered_page_carries_bokehjs_inline_and_refers_to_nothing(rendered):
     folder, _ = rendered
     page = Page(folder / "twelve.html")
@@ -90,6 +92,7 @@ def test_rendered_page_carries_bokehjs_inline_and_refers_to_nothing(rendered):
     assert len(bokehjs) == 2, "bokeh.min.js and bokeh-widgets.min.js, inline"
 
 
+@pytest.mark.slow  # a real render in a process of its own
 def test_rendered_page_escapes_the_title(rendered):
     folder, _ = rendered
     html = (folder / "twelve.html").read_text()
@@ -99,6 +102,7 @@ def test_rendered_page_escapes_the_title(rendered):
     assert "<b>down</b>" not in html
 
 
+@pytest.mark.slow  # a real render in a process of its own
 def test_rendered_page_draws_offline_in_chromium(rendered, browser):
     folder, _ = rendered
     visit = open_page(browser, f"file://{folder}/", "twelve.html", offline=True)
@@ -117,6 +121,7 @@ def test_rendered_page_draws_offline_in_chromium(rendered, browser):
         visit.page.context.close()
 
 
+@pytest.mark.slow  # a real render, in Chromium
 @pytest.mark.parametrize(
     ("output", "magic"), [("tangent.png", b"\x89PNG\r\n"), ("TANGENT.SVG", b"<?xml")]
 )

@@ -18,6 +18,8 @@ import pytest
 from tests.processes import running_in
 from tests.sites import copy_site
 
+pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
+
 PLOTTING = ("holoviews", "hvplot", "panel", "bokeh", "matplotlib")
 BUILD_AND_REPORT = f"""
 import json, sys

@@ -20,6 +20,8 @@ from vanishing_post.engine.registry import content_modules
 from vanishing_post.engine.site_paths import site_addresses
 from vanishing_post.engine.twins import WIDTHS, read_layout
 
+pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
+
 CONTENT = content_modules(ROOT / "conf.py")  # the figures the pool's processes can make
 # A figure whose script fails as BokehJS runs it: a figure that cannot be drawn.
 BROKEN = {

@@ -102,7 +102,7 @@ def test_a_groupby_gets_a_slider_over_its_evenly_spaced_keys_and_every_frames_da
     assert shipped["keys"] == [[10], [20], [30]]
     sources = callback.args["targets"]["sources"]
     for depth, at in ((10, 0), (20, 1), (30, 2)):
-        expected = _decays().query("depth == @depth")["norm"].tolist()
+        expected = _decays()[_decays()["depth"] == depth]["norm"].tolist()
         changed = [columns for columns in shipped["sources"] if columns]
         assert any(columns.get("norm", [None] * 3)[at] == expected for columns in changed)
     shown = [s for s in sources if "norm" in s.data][0]

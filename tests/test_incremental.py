@@ -18,6 +18,8 @@ import pytest
 from tests.conftest import POST
 from tests.sites import build, copy_site
 
+pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
+
 POST_SOURCE = "posts/rnns-and-vanishing-gradients.rst"
 PLOTTING = {"hvplot", "holoviews", "panel"}
 NEW_PROSE = "A sentence added after the figures were drawn."
@@ -57,25 +59,18 @@ def edit_package(name: str):
     return edit
 
 
+PACKAGE_EDITS = {  # a comment appended to one package file
+    "the maths module": "content/maths.py",
+    "the network module": "content/network.py",
+    "the controls' script": "content/maths.js",  # page-wide: every twin, no fragment
+    "the rendering path": "engine/embed.py",  # every fragment, so every twin
+    "the twins' drawing": "engine/twins.py",  # every twin, no fragment
+}
 EDITS = {
     "nothing": lambda root: None,
     "prose": edit_prose,
     "one figure's arguments": edit_one_figure,
-    "the maths module": edit_package("content/maths.py"),  # every figure module imports it
-    "the network module": edit_package("content/network.py"),  # the network section's only
-    "the controls' script": edit_package("content/maths.js"),  # page-wide: every twin only
-    "the rendering path": edit_package("engine/embed.py"),  # every fragment, so every twin
-    "the twins' drawing": edit_package("engine/twins.py"),  # every twin, no fragment
-}
-DRAWN = {  # which figures each edit draws again: (fragments, twins)
-    "nothing": ("none", "none"),
-    "prose": ("none", "none"),
-    "one figure's arguments": ("decay", "decay"),
-    "the maths module": ("all", "all"),
-    "the network module": ("network", "network"),
-    "the controls' script": ("none", "all"),
-    "the rendering path": ("all", "all"),
-    "the twins' drawing": ("none", "all"),
+    **{edit: edit_package(path) for edit, path in PACKAGE_EDITS.items()},
 }
 SHORTCODE = re.compile(r"\{\{% figure ([\w-]+)")
 
@@ -89,16 +84,21 @@ def figures_in_posts(root: Path) -> int:
     return len(shortcodes(root))
 
 
-def affected(root: Path, drawn: str) -> list[str]:
-    """The shortcodes whose figures an edit affects: "all", "none", "network" (the figures of
-    network_figures.py), or one figure's name (its shortcode in the edited post)."""
-    from vanishing_post.content.network_figures import FIGURES as NETWORK
+def affected(root: Path, edit: str, twins: bool) -> list[str]:
+    """The shortcodes an edit should draw again (their fragments, or with ``twins`` their
+    twins): none for prose, the edited shortcode's for its arguments, and for a package file
+    the figures the engine says are made from it (engine/sources.py, itself checked against
+    what really runs in tests/test_sources.py)."""
+    from vanishing_post.engine.sources import Sources
 
-    if drawn in ("all", "none"):
-        return shortcodes(root) if drawn == "all" else []
-    if drawn == "network":
-        return [n for n in shortcodes(root) if n in NETWORK]
-    return [drawn]
+    if edit in ("nothing", "prose"):
+        return []
+    if edit == "one figure's arguments":
+        return ["decay"]
+    sources = Sources(root / "vanishing_post")
+    edited = (root / "vanishing_post" / PACKAGE_EDITS[edit]).resolve()
+    made_from = sources.twin_files if twins else sources.figure_files
+    return [name for name in shortcodes(root) if edited in made_from(name)]
 
 
 @pytest.fixture(scope="module")
@@ -154,33 +154,40 @@ def test_a_prose_edit_rebuilds_the_post_without_drawing_figures(rebuilds) -> Non
     assert NEW_PROSE in (root / "output" / POST / "index.html").read_text()
 
 
-@pytest.mark.parametrize("edit", list(DRAWN))
+@pytest.mark.parametrize("edit", list(EDITS))
 def test_an_edit_draws_exactly_the_figures_it_affects(rebuilds, edit: str) -> None:
     root, results = rebuilds
-    assert results[edit].drawn == len(affected(root, DRAWN[edit][0])), results[edit].log
+    assert results[edit].drawn == len(affected(root, edit, twins=False)), results[edit].log
 
 
-@pytest.mark.parametrize("edit", list(DRAWN))
+@pytest.mark.parametrize("edit", list(EDITS))
 def test_an_edit_redraws_exactly_the_twins_of_the_figures_it_affects(rebuilds, edit) -> None:
     """One task per figure: its twins (wide and phone together; a table has none) and its
     layout, both measured on the figure drawn in the studio."""
     root, results = rebuilds
     twins = [t for t in results[edit].ran if t.startswith("vg_twins:")]
-    assert len(twins) == len(affected(root, DRAWN[edit][1])), results[edit].log
+    assert len(twins) == len(affected(root, edit, twins=True)), results[edit].log
 
 
-def test_the_network_module_redraws_twins_on_the_network_figures_places_only(rebuilds) -> None:
-    """The twins redrawn are those of the network figures' shortcodes, by their numbers (all
-    of them in the one post)."""
+def test_the_network_module_redraws_twins_in_the_places_of_the_figures_made_from_it(
+    rebuilds,
+) -> None:
+    """The twins redrawn are those of the right shortcodes, by their place on their page."""
     root, results = rebuilds
-    post = (root / POST_SOURCE).read_text()
-    numbers = [
-        i for i, n in enumerate(SHORTCODE.findall(post), 1) if n in affected(root, "network")
-    ]
-    slug = POST.split("/")[1]
-    expected = {f"vg_twins:cache/vg_layouts/{slug}-{n}.json" for n in numbers}
+    made_from = set(affected(root, "the network module", twins=True))
+    expected = set()
+    for post in sorted((root / "posts").iterdir()):
+        slug = _slug(post)
+        for number, name in enumerate(SHORTCODE.findall(post.read_text()), 1):
+            if name in made_from:
+                expected.add(f"vg_twins:cache/vg_layouts/{slug}-{number}.json")
     twins = {t for t in results["the network module"].ran if t.startswith("vg_twins:")}
     assert twins == expected, results["the network module"].log
+
+
+def _slug(post: Path) -> str:
+    found = re.search(r"^\.\. slug: (\S+)", post.read_text(), re.MULTILINE)
+    return found.group(1) if found else post.stem
 
 
 def test_an_edit_to_the_package_draws_with_the_plotting_libraries(rebuilds) -> None:

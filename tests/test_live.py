@@ -19,6 +19,8 @@ import pytest
 from tests.conftest import POST
 from tests.sites import build, copy_site
 
+pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
+
 WAIT = 120  # seconds a rebuild may take on a busy machine before the test gives up
 
 

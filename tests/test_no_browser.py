@@ -12,6 +12,8 @@ import pytest
 
 from tests.sites import copy_site
 
+pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:

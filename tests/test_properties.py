@@ -21,6 +21,8 @@ from vanishing_post.content.figures import FIGURES as POST_FIGURES
 from vanishing_post.engine.params import Declared, FigureSpec
 from vanishing_post.engine.registry import FIGURES
 
+pytestmark = pytest.mark.slow  # every figure built across its ranges: seconds a figure
+
 BUILDS = settings(
     max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
 )

@@ -31,6 +31,8 @@ from tests.reader import (
 )
 from tests.sites import ROOT, Build
 
+pytestmark = pytest.mark.slow  # a real build and a browser
+
 FIGURES = 9
 PLOTS = [1, 2, 3, 4, 7, 8, 9]  # figures with an image twin; 5 and 6 are tables
 SLUG = "rnns-and-vanishing-gradients"

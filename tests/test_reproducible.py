@@ -16,6 +16,8 @@ import pytest
 
 from tests.sites import Build, build, copy_site
 
+pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
+
 NEWEST_POST = "Fri, 27 Nov 2026 09:00:00 GMT"  # posts/a-closer-look-at-the-tangent.md
 NOVEMBER_2030 = 1920000000  # 2030-11-04 05:20 UTC
 

@@ -23,6 +23,8 @@ from PIL import Image
 from tests.reader import INK, ink_shared
 from tests.sites import Build, build_with_figure
 
+pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
+
 KINDS = (
     "line",
     "step",

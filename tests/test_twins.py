@@ -21,6 +21,8 @@ from vanishing_post.engine.twins import (
     save,
 )
 
+pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
+
 
 @pytest.fixture(scope="module")
 def studio():

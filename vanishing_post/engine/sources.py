@@ -4,8 +4,8 @@ it touches (the figure cache's keys, the twins' tasks).
 Found by reading the sources with ``ast``, never by importing them: the figure cache asks on
 every hit, and a hit imports nothing but the standard library. A figure is made from:
 
-- the content modules whose ``FigureSpec(...)`` call names it: they define its ``build``,
-  ``draw`` and ``describe``, or import them;
+- the content modules whose ``FigureSpec(...)`` call or ``@figure(...)`` decorator names it:
+  they define what draws and describes it, or import it;
 - the engine's rendering path: ``engine/embed.py`` and ``engine/site_paths.py`` for its page
   fragment (``figure_parts``, and its twins' addresses); its static twin is a picture of that
   fragment, so the twin is made from those and ``engine/twins.py`` (the studio that draws it);
@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 PACKAGE = Path(__file__).resolve().parents[1]
+# The calls that name a figure in content: a spec, or the @figure decorator.
+REGISTERING = frozenset({"FigureSpec", "figure"})
 # What every fragment and every twin is rendered by: module names, in the package.
 FRAGMENT_PATH = ("engine.embed", "engine.site_paths")
 TWIN_PATH = FRAGMENT_PATH + ("engine.twins",)
@@ -179,13 +181,14 @@ def _module(root: Path, path: Path) -> str:
 
 
 def _spec_names(tree: ast.AST) -> Iterable[str | None]:
-    """The figure name of each ``FigureSpec(...)`` call: None when it is not a literal."""
+    """The figure name of each ``FigureSpec(...)`` or ``figure(...)`` call: None when it is not
+    a literal."""
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
         called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-        if called != "FigureSpec":
+        if called not in REGISTERING:
             continue
         given = node.args[0] if node.args else None
         for keyword in node.keywords:
