@@ -82,6 +82,7 @@ VG_CONTENT = [
     "vanishing_post.content.figures",
     "vanishing_post.content.network_figures",
     "vanishing_post.content.quantities",
+    "vanishing_post.content.weight_figures",
 ]
 
 # Our own plugins (plugins/) and templates (templates/) live beside this file.

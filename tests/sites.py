@@ -74,13 +74,18 @@ EXTRA_HEADER = (
 )
 
 
-def build_with_figure(root: Path, content_code: str, post_name: str, post: str) -> Build:
+def build_with_figure(
+    root: Path, content_code: str, post_name: str, post: str, script: str = ""
+) -> Build:
     """A copy of the site in ``root`` with one more content module, ``content_code`` (extra
-    figures), named in its conf.py, and whose only post is ``post``, built: nothing of Nikola
-    replaced, no engine file touched."""
+    figures, and ``script`` beside it as ``extra_figures.js`` if given), named in its conf.py,
+    and whose only post is ``post``, built: nothing of Nikola replaced, no engine file
+    touched."""
     copy_site(root)
     module = root / Path(*EXTRA.split(".")).with_suffix(".py")
     module.write_text(EXTRA_HEADER + content_code)
+    if script:
+        module.with_suffix(".js").write_text(script)
     conf = root / "conf.py"
     conf.write_text(
         conf.read_text().replace("VG_CONTENT = [", f'VG_CONTENT = [\n    "{EXTRA}",', 1)

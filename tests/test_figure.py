@@ -151,3 +151,41 @@ def test_a_groupby_with_more_data_than_a_page_carries_is_refused(scratch):
     message = str(caught.value)
     assert message.startswith("figure 't-heavy': its 40 frames carry")
     assert f"at most {FRAMES_BUDGET / 1000:.0f} KB" in message
+
+
+def test_buttons_follow_the_declared_selectors_order_not_the_alphabet(scratch):
+    order = ["tanh", "relu", "leaky"]
+    kind = param.Selector(objects=order, default="relu")
+
+    @figure("t-order", title="curves", kind=kind)
+    def ordered(kind):
+        frame = pd.concat([_curve(2.0).assign(kind=k) for k in sorted(order)])
+        return frame.hvplot.line(x="x", y="tanh", groupby="kind")
+
+    [group] = of_type(model_parts(_build("t-order")), RadioButtonGroup)
+    assert group.labels == order and group.labels[group.active] == "relu"
+
+
+def test_a_declared_value_no_frame_has_is_one_line_naming_the_allowed_keys(scratch):
+    @figure("t-nokey", title="decays", depth=param.Integer(20, bounds=(10, 30), step=10))
+    def nokey(depth):
+        return _decays().hvplot.line(x="layer", y="norm", groupby="depth")
+
+    with pytest.raises(FigureError) as caught:
+        _build("t-nokey", depth="15")
+    assert str(caught.value) == (
+        "figure 't-nokey', parameter 'depth': 15 has no frame, allowed: one of 10, 20, 30"
+    )
+
+
+def test_a_missing_value_in_a_frame_is_shipped_as_a_missing_value(scratch):
+    @figure("t-gaps", title="gaps")
+    def gaps():
+        frame = _decays()
+        frame.loc[frame["layer"] == 2, "norm"] = np.nan
+        return frame.hvplot.scatter(x="layer", y="norm", groupby="depth")
+
+    [slider] = of_type(model_parts(_build("t-gaps")), Slider)
+    shipped = slider.js_property_callbacks["change:value"][0].args["targets"]["frames"]
+    norms = [columns["norm"] for columns in shipped["sources"] if columns and "norm" in columns]
+    assert norms and all(np.isnan(frame[1]) for frame in norms[0])

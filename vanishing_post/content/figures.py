@@ -18,6 +18,7 @@ import numpy as np
 import param
 
 from vanishing_post.content import frames, maths
+from vanishing_post.content.colours import BLUE, RED, TAN
 from vanishing_post.engine import registry, scripts
 from vanishing_post.engine.params import FigureSpec, declared
 from vanishing_post.engine.render import (
@@ -30,7 +31,6 @@ from vanishing_post.engine.render import (
     with_controls,
 )
 
-TAN, BLUE, RED = "#ddb377", "#4687b7", "#ce7b6d"
 SERIES_COLOURS = {"X": RED, "Sigmoid": TAN, "Gradient": BLUE}
 HERE = Path(__file__).parent
 # What the sliders run, in the page-wide script: the maths' twins, then each figure's redraw.

@@ -18,7 +18,7 @@ import numpy as np
 import param
 
 from vanishing_post.content import network
-from vanishing_post.content.figures import BLUE, RED, TAN
+from vanishing_post.content.colours import ACTIVATION_COLOURS, GREY, TAN
 from vanishing_post.engine import registry, scripts
 from vanishing_post.engine.params import FigureSpec, declared
 from vanishing_post.engine.render import (
@@ -34,9 +34,6 @@ from vanishing_post.engine.render import (
 # The depth slider's redraw, in the page-wide script after the first post's.
 scripts.register(Path(__file__).with_name("network_figures.js"))
 
-GREEN, GREY = "#5f9e6e", "#777777"
-# One colour per activation, in every figure of the section; the sigmoid keeps the post's tan.
-ACTIVATION_COLOURS = {"sigmoid": TAN, "tanh": RED, "relu": BLUE, "leaky_relu": GREEN}
 ACTIVATION_ORDER = ("sigmoid", "tanh", "relu", "leaky_relu")
 # In the best-case panel three lines lie exactly on 1: each drawn thinner than the one below.
 BEST_CASE_WIDTHS = {"sigmoid": 2, "tanh": 7, "relu": 4, "leaky_relu": 2}

@@ -13,7 +13,8 @@ function update(figure, controls, targets, fixed, moved) {
 }
 
 // A figure with frames (engine/figure.py): each control's value picks the key; the frame's
-// data, ranges and titles, as Python computed them, go into the figure's models.
+// data, ranges, categories, titles and colour scales, as Python computed them, go into the
+// figure's models.
 function showFrame(controls, targets) {
   const {frames, dims} = targets;
   const key = dims.map((dim) => {
@@ -29,13 +30,10 @@ function showFrame(controls, targets) {
     for (const [column, values] of Object.entries(columns)) data[column] = values[at];
     source.data = data;
   });
-  targets.ranges.forEach((range, i) => {
-    const bounds = frames.ranges[i];
-    if (bounds) Object.assign(range, {start: bounds[at][0], end: bounds[at][1]});
-  });
-  targets.titles.forEach((title, i) => {
-    const texts = frames.titles[i];
-    if (texts) title.text = texts[at];
+  targets.models.forEach((model, i) => {
+    const changes = frames.models[i];
+    if (!changes) return;
+    for (const [property, values] of Object.entries(changes)) model[property] = values[at];
   });
 }
 

@@ -35,7 +35,7 @@ MARKS = {
 }
 # Where a mark keeps its position and its value, by the kind of mark (field names).
 X_FIELDS = ("x", "left", "x0", "xs")
-Y_FIELDS = ("y", "top", "right", "y1", "ys")
+Y_FIELDS = ("y", "top", "right", "y2", "y1", "ys")  # an area's top (y2) before its base
 SERIES_AT_MOST = 8  # a longer list reads as noise: the rest are counted, not described
 
 
@@ -83,11 +83,28 @@ def _series(renderer: Any, label: str | None, plot: Any) -> str | None:
     mark = MARKS.get(type(glyph).__name__, type(glyph).__name__.lower())
     x = _column(glyph, data, X_FIELDS)
     y = _column(glyph, data, Y_FIELDS)
-    name = label or _field(glyph, Y_FIELDS) or _field(glyph, X_FIELDS) or mark
     xlabel = plot.xaxis[0].axis_label if plot.xaxis else None
     xname = xlabel or _field(glyph, X_FIELDS) or "x"
+    colour = _column(glyph, data, ("fill_color",))
+    if colour is not None and x is not None and y is not None and x.shape == y.shape:
+        # a heat map: the value is the colour, at a place on both axes
+        ylabel = plot.yaxis[0].axis_label if plot.yaxis else None
+        yname = ylabel or _field(glyph, Y_FIELDS) or "y"
+        name = label or _field(glyph, ("fill_color",))
+        peak, low = int(np.nanargmax(colour)), int(np.nanargmin(colour))
+        return (
+            f"{name} ({mark} over {xname} and {yname}): lowest {_num(colour[low])} at "
+            f"{xname} = {_num(x[low])}, {yname} = {_num(y[low])}; highest {_num(colour[peak])}"
+            f" at {xname} = {_num(x[peak])}, {yname} = {_num(y[peak])}"
+        )
+    name = label or _field(glyph, Y_FIELDS) or _field(glyph, X_FIELDS) or mark
     if y is None or not y.size:
         return None
+    if x is not None and x.shape == y.shape and x.size % 2 == 0:
+        half = x.size // 2  # an area drawn as one shape: its base one way, its top back
+        if np.array_equal(x[:half], x[half:][::-1]):
+            base_first = np.ptp(y[:half]) <= np.ptp(y[half:])
+            x, y = (x[half:], y[half:]) if base_first else (x[:half], y[:half])
     peak, low = int(np.nanargmax(y)), int(np.nanargmin(y))
     if x is None or x.shape != y.shape:
         return f"{name} ({mark}): from {_num(y[low])} to {_num(y[peak])}"

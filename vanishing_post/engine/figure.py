@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -167,7 +166,7 @@ def with_frames(name: str, holomap: Any, values: Mapping[str, Any]) -> Any:
     keys = [key if isinstance(key, tuple) else (key,) for key in holomap.data]
     _within_frames(name, len(keys))
     dims = [dim.name for dim in holomap.kdims]
-    first = _initial_key(keys, dims, values)
+    first = _initial_key(name, keys, dims, values)
     plot = hv.renderer("bokeh").get_plot(holomap)
     watched = _watched(plot.state)
     states = []
@@ -184,80 +183,121 @@ def with_frames(name: str, holomap: Any, values: Mapping[str, Any]) -> Any:
             f" allowed: at most {FRAMES_BUDGET / 1000:.0f} KB (fewer key values or points)"
         )
     body = fitted(prepared(plot.state))
-    controls = _controls(dims, keys, first, holomap)
+    spec = registry.FIGURES.get(name)
+    orders = {p.name: list(p.choices) for p in (spec.params if spec else ()) if p.choices}
+    controls = _controls(dims, keys, first, holomap, orders)
     return _framed(name, body, controls, frames, watched)
 
 
-def _initial_key(keys: list[tuple], dims: Sequence[str], values: Mapping[str, Any]) -> tuple:
+def _initial_key(
+    name: str, keys: list[tuple], dims: Sequence[str], values: Mapping[str, Any]
+) -> tuple:
     """The frame shown first: the one the declared parameters of the key's names choose, else
-    the first."""
+    the first. A declared value that is no key's is an author's mistake: FigureError."""
     wanted = tuple(values.get(dim) for dim in dims)
+    for index, dim in enumerate(dims):
+        present = list(dict.fromkeys(key[index] for key in keys))
+        if wanted[index] is not None and wanted[index] not in present:
+            allowed = ", ".join(str(_plain(v)) for v in present)
+            raise FigureError(
+                f"figure '{name}', parameter '{dim}': {wanted[index]!r} has no frame,"
+                f" allowed: one of {allowed}"
+            )
     for key in keys:
         if all(w is None or w == k for w, k in zip(wanted, key, strict=True)):
             return key
     return keys[0]
 
 
+# What a frame can change besides its data, by the kind of model: ranges, categories, titles,
+# colour scales.
+CHANGING = {
+    "Range1d": ("start", "end"),
+    "FactorRange": ("factors",),
+    "Title": ("text",),
+    "LinearColorMapper": ("low", "high"),
+    "LogColorMapper": ("low", "high"),
+    "EqHistColorMapper": ("low", "high"),
+    "CategoricalColorMapper": ("factors",),
+}
+
+
 def _watched(model: Any) -> dict[str, list[Any]]:
-    """What a frame can change: every data source, range and title of the drawing, in a stable
-    order (the order of their ids in the drawing, as BokehJS numbers them)."""
-    from bokeh.models import ColumnDataSource, Range1d, Title
+    """What a frame can change: every data source of the drawing, and every model of a kind
+    in ``CHANGING``, in a stable order (the order they were made in)."""
+    from bokeh.models import ColumnDataSource
 
     parts = sorted(model_parts(model), key=lambda part: int(part.id.lstrip("p")))
     return {
         "sources": of_type(parts, ColumnDataSource),
-        "ranges": of_type(parts, Range1d),
-        "titles": of_type(parts, Title),
+        "models": [part for part in parts if type(part).__name__ in CHANGING],
     }
 
 
 def _state(watched: Mapping[str, list[Any]]) -> dict[str, list[Any]]:
     return {
         "sources": [{c: _plain(v) for c, v in s.data.items()} for s in watched["sources"]],
-        "ranges": [[_plain(r.start), _plain(r.end)] for r in watched["ranges"]],
-        "titles": [t.text for t in watched["titles"]],
+        "models": [
+            {prop: _plain(getattr(m, prop)) for prop in CHANGING[type(m).__name__]}
+            for m in watched["models"]
+        ],
     }
 
 
 def _plain(value: Any) -> Any:
-    """``value`` as JSON holds it: numbers exact (a float's shortest repr round-trips)."""
+    """``value`` as the page's JSON holds it: numbers exact (a float's shortest repr
+    round-trips; Bokeh writes NaN and infinities as values of their own)."""
     if isinstance(value, np.ndarray | list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
     return value
+
+
+def _same(values: Sequence[Any]) -> bool:
+    """Whether every frame holds the same value (NaN the same as NaN)."""
+    first = json.dumps(values[0])
+    return all(json.dumps(value) == first for value in values[1:])
 
 
 def _changes(states: list[dict[str, list[Any]]]) -> dict[str, Any]:
     """Per watched model, what differs between frames, each frame's value in key order; None
     where nothing does (the drawing as built already holds it)."""
     changes: dict[str, Any] = {}
-    for kind in ("ranges", "titles"):
-        per_model = zip(*(state[kind] for state in states), strict=True)
-        changes[kind] = [
-            list(frame) if any(f != frame[0] for f in frame) else None for frame in per_model
-        ]
-    sources = []
-    for per_frame in zip(*(state["sources"] for state in states), strict=True):
-        columns = {
-            column: [frame[column] for frame in per_frame]
-            for column in per_frame[0]
-            if any(frame.get(column) != per_frame[0][column] for frame in per_frame)
-        }
-        sources.append(columns or None)
-    changes["sources"] = sources
+    for kind in ("sources", "models"):
+        found = []
+        for per_frame in zip(*(state[kind] for state in states), strict=True):
+            names = set().union(*per_frame)
+            varying = {
+                name: [frame.get(name) for frame in per_frame]
+                for name in sorted(names)
+                if not _same([frame.get(name) for frame in per_frame])
+            }
+            found.append(varying or None)
+        changes[kind] = found
     return changes
 
 
-def _controls(dims: Sequence[str], keys: list[tuple], first: tuple, holomap: Any) -> dict:
-    """A control per key dimension: a slider for evenly spaced numbers, buttons otherwise."""
+def _controls(
+    dims: Sequence[str],
+    keys: list[tuple],
+    first: tuple,
+    holomap: Any,
+    orders: Mapping[str, list[Any]],
+) -> dict:
+    """A control per key dimension: a slider for evenly spaced numbers, buttons otherwise, in
+    the order of the declared parameter of the dimension's name (a Selector's objects), else
+    numbers in order and text as the keys come."""
     from bokeh.models import RadioButtonGroup, Slider
 
     controls = {}
     for index, dim in enumerate(dims):
-        options = sorted({key[index] for key in keys}, key=_order)
+        options = list(dict.fromkeys(key[index] for key in keys))
+        if dim in orders:
+            rank = {value: at for at, value in enumerate(orders[dim])}
+            options.sort(key=lambda value: rank.get(value, len(rank)))
+        elif all(isinstance(v, int | float | np.number) for v in options):
+            options.sort()
         label = holomap.get_dimension(dim).pprint_label
         numbers = all(isinstance(v, int | float | np.number) for v in options)
         steps = {round(b - a, 12) for a, b in itertools.pairwise(options)} if numbers else set()
@@ -278,10 +318,6 @@ def _controls(dims: Sequence[str], keys: list[tuple], first: tuple, holomap: Any
         control.name = dim
         controls[dim] = control
     return controls
-
-
-def _order(value: Any) -> Any:
-    return (0, value) if isinstance(value, int | float | np.number) else (1, str(value))
 
 
 def _framed(name: str, body: Any, controls: dict, frames: dict, watched: dict) -> Any:

@@ -12,6 +12,7 @@ Nothing here imports pandas or a plotting library, so checking an author's argum
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -174,7 +175,9 @@ def declared(figure: str, parameters: Mapping[str, param.Parameter]) -> tuple[De
                 f"figure '{figure}', parameter {name!r}: got {parameter!r}, allowed: a"
                 " param.Parameter (param.Number, param.Integer, param.Selector, ...)"
             )
-    owner = param.parameterized_class(re.sub(r"\W", "_", figure), dict(parameters))
+    # copies: one declaration may serve several figures, each class owning its own
+    copies = {name: copy.copy(parameter) for name, parameter in parameters.items()}
+    owner = param.parameterized_class(re.sub(r"\W", "_", figure), copies)
     return tuple(Declared(owner.param[name], owner) for name in parameters)
 
 

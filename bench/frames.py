@@ -1,0 +1,77 @@
+"""What a figure with frames (a HoloMap, hvplot's ``groupby=``) costs a page, against
+HoloViews' own ``hv.save`` of the same object.
+
+Ours: the figure's fragment (its document, its frames' changing data, the controls), raw and
+gzipped; the page's BokehJS and vg-controls.js are shared with every other figure. ``hv.save``:
+the HTML file it writes for the same HoloMap (Panel's widgets, every frame embedded), raw and
+gzipped, and the scripts it needs beyond BokehJS (Panel's, from a CDN). Every registered figure
+with frames is measured; ``python -m bench.frames`` prints them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _gz(data: bytes) -> int:
+    return len(gzip.compress(data, 9, mtime=0))
+
+
+def measure() -> dict[str, dict[str, object]]:
+    """Per figure with frames: our fragment's bytes and hv.save's, raw and gzipped."""
+    sys.path.insert(0, str(ROOT))
+    from vanishing_post.engine import registry
+    from vanishing_post.engine.embed import figure_parts
+    from vanishing_post.engine.markup import render_figure
+    from vanishing_post.engine.render import holoviews
+
+    registry.load(registry.content_modules(ROOT / "conf.py"))
+    hv = holoviews()
+    found = {}
+    for name, spec in registry.FIGURES.items():
+        if spec.draw is None:
+            continue
+        values = spec.values({})
+        drawn = spec.draw(values)
+        if not isinstance(drawn, hv.HoloMap | hv.DynamicMap):
+            continue
+        ours = render_figure(figure_parts(name, {}, key=f"bench-{name}")).encode()
+        with tempfile.TemporaryDirectory() as folder:
+            saved_path = Path(folder, f"{name}.html")
+            with contextlib.redirect_stderr(io.StringIO()):  # its progress bars
+                hv.save(drawn, saved_path, backend="bokeh")
+            saved = saved_path.read_bytes()
+        scripts = re.findall(rb'<script[^>]+src="([^"]+)"', saved)
+        extra = sorted({s.decode() for s in scripts if b"panel" in s.lower()})
+        keys = 1
+        for dim in drawn.kdims:
+            keys *= len(dim.values) if dim.values else len({k[0] for k in drawn.data})
+        found[name] = {
+            "frames": keys,
+            "ours": (len(ours), _gz(ours)),
+            "hv.save": (len(saved), _gz(saved)),
+            "hv.save needs": extra,
+        }
+    return found
+
+
+def main() -> None:
+    for name, row in measure().items():
+        ours, saved = row["ours"], row["hv.save"]
+        print(
+            f"{name}: {row['frames']} frames; ours {ours[0] / 1000:.1f} KB"
+            f" ({ours[1] / 1000:.1f} KB gzipped); hv.save {saved[0] / 1000:.1f} KB"
+            f" ({saved[1] / 1000:.1f} KB gzipped) + {', '.join(row['hv.save needs']) or 'nothing'}"
+        )
+
+
+if __name__ == "__main__":
+    main()
