@@ -177,28 +177,32 @@ def test_the_depth_slider_offers_every_precomputed_depth(figure, name, residual)
         network.DEPTH,
     )
     assert list(range(int(slider.start), int(slider.end) + 1, int(slider.step))) == list(DEPTHS)
-    (callback,) = slider.js_property_callbacks["change:value"][:1]
-    table = callback.args["targets"]["table"]  # per series, every depth's values in turn
-    assert callback.args["targets"]["depths"] == list(DEPTHS)
-    start = 0
-    for depth in DEPTHS:
-        for activation in ACTIVATION_ORDER:
-            np.testing.assert_array_equal(
-                table[activation][start : start + depth],
-                network.relative_layer_norms(activation, depth=depth, residual=residual),
-            )
-        start += depth
-    assert all(len(values) == start for values in table.values())
-    assert "bound" not in table, "the browser computes the bound"
+    targets = slider.js_property_callbacks["change:value"][0].args["targets"]
+    frames = targets["frames"]
+    assert frames["keys"] == [[depth] for depth in DEPTHS]
+    by_label = {label(a): a for a in ACTIVATION_ORDER}
+    for source, renderer in zip(targets["sources"], layer_plot(model).renderers, strict=True):
+        assert renderer.data_source is source
+    for item in layer_plot(model).legend[0].items:
+        (renderer,) = item.renderers
+        at = targets["sources"].index(renderer.data_source)
+        norms = frames["sources"][at]["norm"]  # each depth's numbers, in the keys' order
+        for depth, shown in zip(DEPTHS, norms, strict=True):
+            if item.label.value in by_label:
+                expected = network.relative_layer_norms(
+                    by_label[item.label.value], depth=depth, residual=residual
+                )
+                np.testing.assert_array_equal(shown, expected)
+            assert len(shown) == depth
 
 
-def test_the_slider_writes_into_the_plotted_sources(figure):
+def test_the_depth_slider_moves_the_ranges_with_the_layers(figure):
     model = figure("layer-gradients")
+    plot = layer_plot(model)
     (slider,) = model.select({"type": Slider})
     targets = slider.js_property_callbacks["change:value"][0].args["targets"]
-    plotted = {r.data_source for r in layer_plot(model).renderers}
-    assert set(targets["sources"].values()) == plotted
-    assert targets["bound"] == 0.25
+    ends = targets["frames"]["models"][targets["models"].index(plot.x_range)]["end"]
+    assert ends == [float(depth) for depth in DEPTHS]
 
 
 def test_a_non_default_depth_and_seed_are_drawn(figure):
@@ -218,6 +222,14 @@ def test_the_same_seed_draws_the_same_numbers():
 # --- the drawings are backend-agnostic, the descriptions computed ----------------
 
 
+def drawn_at(spec: Any, values: dict) -> Any:
+    """What the figure draws at ``values``: a network figure's frame of that depth."""
+    import holoviews as hv
+
+    drawing = spec.draw(values)
+    return drawing[values["depth"]] if isinstance(drawing, hv.DynamicMap) else drawing
+
+
 @pytest.mark.parametrize(
     ("name", "raw"),
     [("activations", {}), ("layer-gradients", {}), ("skip-connections", {"depth": "50"})],
@@ -226,7 +238,7 @@ def test_each_drawing_also_renders_with_matplotlib(name, raw):
     import holoviews as hv
 
     spec = FIGURES[name]
-    drawing = spec.draw(spec.values(raw))
+    drawing = drawn_at(spec, spec.values(raw))
     assert isinstance(drawing, hv.Layout | hv.Overlay)
     figure = hv.render(drawing, backend="matplotlib")
     assert figure.axes
@@ -237,7 +249,7 @@ def test_the_live_plot_draws_exactly_the_data_of_the_drawing(figure, name):
     import holoviews as hv
 
     spec = FIGURES[name]
-    drawing = spec.draw(spec.values({}))
+    drawing = drawn_at(spec, spec.values({}))
     drawn = [c.dimension_values(1) for c in drawing.traverse(lambda c: c, [hv.Curve])]
     live = [r for plot in figure(name).select({"type": Plot}) for r in plot.renderers]
     assert len(drawn) == len(live)

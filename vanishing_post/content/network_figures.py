@@ -1,17 +1,17 @@
 """Figures for "So how do you fix this?": activations compared, and a real network's gradients.
 
 Registered with the engine as this module is imported (``FIGURES`` holds this section's specs).
-Each figure has a ``draw_*`` function (checked values -> a HoloViews object, no Bokeh in it, so
-any HoloViews backend can render it) and a ``build_*`` function that renders the drawing with
-Bokeh and adds what only a live page has: legend clicks and the depth slider. The numbers come
-from ``network`` (numpy, seeded), computed when the figure is built.
+The two network figures are ``@figure`` functions: one frame per depth of the slider, drawn by
+HoloViews. The activations figure has a ``draw_*`` function (no Bokeh in it, so any HoloViews
+backend can render it) and a ``build_*`` function that adds in Bokeh what HoloViews cannot
+say: one legend that hides an activation in all three panels. The numbers come from
+``network`` (numpy, seeded), computed when the figure is built.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,8 @@ import param
 
 from vanishing_post.content import network
 from vanishing_post.content.colours import ACTIVATION_COLOURS, GREY, TAN
-from vanishing_post.engine import registry, scripts
+from vanishing_post.engine import registry
+from vanishing_post.engine.figure import figure
 from vanishing_post.engine.params import FigureSpec, declared
 from vanishing_post.engine.render import (
     HEIGHT,
@@ -27,12 +28,7 @@ from vanishing_post.engine.render import (
     holoviews,
     panels_row,
     render,
-    sized,
-    with_controls,
 )
-
-# The depth slider's redraw, in the page-wide script after the first post's.
-scripts.register(Path(__file__).with_name("network_figures.js"))
 
 ACTIVATION_ORDER = ("sigmoid", "tanh", "relu", "leaky_relu")
 # In the best-case panel three lines lie exactly on 1: each drawn thinner than the one below.
@@ -42,6 +38,18 @@ DEPTH_LOW, DEPTH_HIGH, DEPTH_STEP = 10, 50, 10
 DEPTHS = tuple(range(DEPTH_LOW, DEPTH_HIGH + 1, DEPTH_STEP))
 BOUND = "bound"  # the series name of the 0.25^n line
 PLAIN_SIGMOID = "sigmoid_plain"  # the residual figure's reference: sigmoid without skips
+# A click on a legend entry hides that series (HoloViews' default only dims it); the legend is
+# compact, so that it covers little of a small panel.
+LEGEND = dict(
+    click_policy="hide",
+    label_text_font_size="9pt",
+    label_height=14,
+    glyph_height=14,
+    spacing=0,
+    padding=4,
+    margin=4,
+    background_fill_alpha=0.8,
+)
 
 
 def activation_curves(start: float, stop: float, points: int) -> dict[str, dict[str, np.ndarray]]:
@@ -99,7 +107,10 @@ def _lines(curves: list[Any], styles: list[tuple[str, float, str]], **axes: Any)
     colours, widths, dashes = (list(column) for column in zip(*styles, strict=True))
     return hv.Overlay(curves).opts(
         hv.opts.Curve(
-            color=hv.Cycle(colours), line_width=hv.Cycle(widths), line_dash=hv.Cycle(dashes)
+            color=hv.Cycle(colours),
+            line_width=hv.Cycle(widths),
+            line_dash=hv.Cycle(dashes),
+            framewise=axes.get("framewise", False),
         ),
         hv.opts.Overlay(**axes),
     )
@@ -172,95 +183,54 @@ def build_activations(v: Mapping[str, Any]) -> Any:
     return panels_row(panels)
 
 
-def draw_layer_gradients(v: Mapping[str, Any]) -> Any:
-    """The gradient norm reaching each layer of the plain network, with the 0.25^n bound."""
-    return _draw_network(v, residual=False)
-
-
-def draw_skip_connections(v: Mapping[str, Any]) -> Any:
-    """The same with a skip connection around every layer, and the plain sigmoid beside."""
-    return _draw_network(v, residual=True)
-
-
-def _draw_network(v: Mapping[str, Any], residual: bool) -> Any:
+def _draw_network(depth: int, seed: int, residual: bool) -> Any:
     """Gradient norm per layer relative to the last, log y, one curve per series."""
     hv = holoviews()
-    series = layer_series(v["depth"], residual, v["seed"])
-    layers = np.arange(1, v["depth"] + 1)
+    series = layer_series(depth, residual, seed)
+    layers = np.arange(1, depth + 1)
     norm = hv.Dimension("norm", label="gradient norm / last layer's")
     title = "With skip connections" if residual else "Without skip connections"
     lines = [
-        hv.Curve((layers, values), "layer", norm, label=_label(name))
+        hv.Curve((layers, values), "layer", norm, label=_label(name), datatype=["dictionary"])
         for name, values in series.items()
     ]
     axes = dict(
-        title=f"{title}: gradient reaching each layer", logy=True, legend_position="bottom_right"
+        title=f"{title}: gradient reaching each layer",
+        logy=True,
+        legend_position="bottom_right",
+        legend_opts=LEGEND,
+        framewise=True,  # each depth's frame ranges its own layers and norms
+        width=WIDTH,
+        height=HEIGHT,
     )
     return _lines(lines, [_style(name) for name in series], **axes)
 
 
-def build_layer_gradients(v: Mapping[str, Any]) -> Any:
-    """The plain network's drawing in Bokeh, under the depth slider."""
-    return _build_network("layer-gradients", v, residual=False)
+def _network_frames(seed: int, residual: bool) -> Any:
+    """One frame per depth the slider offers, each network computed at build time: a network
+    cannot be retrained in the reader's browser, so the page carries every depth's numbers."""
+    hv = holoviews()
+    depth = hv.Dimension("depth", label="layers")
+    return hv.DynamicMap(lambda depth: _draw_network(depth, seed, residual), kdims=[depth])
 
 
-def build_skip_connections(v: Mapping[str, Any]) -> Any:
-    """The residual network's drawing in Bokeh, under the depth slider."""
-    return _build_network("skip-connections", v, residual=True)
-
-
-def _build_network(name: str, v: Mapping[str, Any], residual: bool) -> Any:
-    """The drawing in Bokeh, under a depth slider that swaps in the numbers computed for it."""
-    from bokeh.models import AdaptiveTicker
-
-    fig = sized(render(_draw_network(v, residual)), WIDTH, HEIGHT)
-    _hide_on_click(fig)
-    fig.xaxis.ticker = AdaptiveTicker(min_interval=1, num_minor_ticks=0)
-    _free_ranges(fig)
-    names = list(layer_series(v["depth"], residual, v["seed"]))
-    sources = [r.data_source for r in fig.renderers]
-    # The bound is not in the table: the browser computes 0.25^n exactly (fewer bytes). Each
-    # series is one array, its values at every depth one after the other (in DEPTHS' order):
-    # one encoded array per series weighs less on the page than one per series and depth.
-    by_depth = [layer_series(depth, residual, v["seed"]) for depth in DEPTHS]
-    table = {
-        series: np.concatenate([values[series] for values in by_depth])
-        for series in by_depth[0]
-        if series != BOUND
-    }
-    return with_controls(
-        name,
-        registry.FIGURES[name].params,
-        v,
-        fig,
-        sources=dict(zip(names, sources, strict=True)),
-        table=table,
-        depths=list(DEPTHS),
-        bound=network.ACTIVATIONS["sigmoid"].max_gradient,
-    )
+DEPTH = param.Integer(
+    network.DEPTH,
+    bounds=(DEPTH_LOW, DEPTH_HIGH),
+    step=DEPTH_STEP,
+    label="layers",
+    doc="layers of the network shown first",
+)
+SEED = param.Integer(
+    network.SEED, bounds=(0, 2**32 - 1), step=1, label="seed", precedence=-1, doc="the seed"
+)
 
 
 def _hide_on_click(fig: Any) -> None:
-    """A click on a legend entry hides that series (HoloViews' default only dims it).
-
-    The legend is made compact too, so that it covers little of a small panel.
-    """
+    """A click on a legend entry hides that series (HoloViews' default only dims it), in a
+    compact legend that covers little of a small panel."""
     for legend in fig.legend:
-        legend.click_policy = "hide"
-        legend.label_text_font_size = "9pt"
-        legend.label_height = legend.glyph_height = 14
-        legend.spacing = 0
-        legend.padding = 4
-        legend.margin = 4
-        legend.background_fill_alpha = 0.8
-
-
-def _free_ranges(fig: Any) -> None:
-    """Let Bokeh range both axes over the data, so they follow the depth slider."""
-    from bokeh.models import DataRange1d
-
-    fig.x_range = DataRange1d(range_padding=0.02)
-    fig.y_range = DataRange1d(range_padding=0.05)
+        legend.update(**LEGEND)
 
 
 # Alt text: what each figure shows, in numbers computed from the data it draws.
@@ -287,8 +257,8 @@ def describe_activations(v: Mapping[str, Any]) -> str:
     )
 
 
-def _describe_network(v: Mapping[str, Any], residual: bool) -> str:
-    series = layer_series(v["depth"], residual, v["seed"])
+def _describe_network(depth: int, seed: int, residual: bool) -> str:
+    series = layer_series(depth, residual, seed)
     firsts = ", ".join(
         f"{_label(name)} {_num(float(values[0]))}"
         for name, values in series.items()
@@ -296,25 +266,15 @@ def _describe_network(v: Mapping[str, Any], residual: bool) -> str:
     )
     design = "with a skip connection around every layer" if residual else "without skips"
     return (
-        f"Line chart, log y axis: the gradient norm reaching each of {v['depth']} layers of a "
+        f"Line chart, log y axis: the gradient norm reaching each of {depth} layers of a "
         f"network {design}, relative to the last layer's. The first layer gets: {firsts}; "
         f"the sigmoid's best case is {_num(float(series[BOUND][0]))}."
     )
 
 
-def describe_layer_gradients(v: Mapping[str, Any]) -> str:
-    """Alt text of the plain network's figure: what reaches the first layer, per activation."""
-    return _describe_network(v, residual=False)
-
-
-def describe_skip_connections(v: Mapping[str, Any]) -> str:
-    """Alt text of the residual network's figure."""
-    return _describe_network(v, residual=True)
-
-
-def _depth_check(v: Mapping[str, Any]) -> str | None:
-    if v["depth"] % DEPTH_STEP:
-        return f"depth ({v['depth']}) must be a multiple of {DEPTH_STEP}, the slider's step"
+def _depth_check(depth: int, seed: int) -> str | None:
+    if depth % DEPTH_STEP:
+        return f"depth ({depth}) must be a multiple of {DEPTH_STEP}, the slider's step"
     return None
 
 
@@ -322,20 +282,6 @@ def _activations_check(v: Mapping[str, Any]) -> str | None:
     if not v["start"] < v["stop"]:
         return f"start ({v['start']:g}) must be below stop ({v['stop']:g})"
     return None
-
-
-def _network(name: str) -> tuple:
-    return declared(
-        name,
-        {
-            "depth": param.Integer(
-                network.DEPTH, bounds=(DEPTH_LOW, DEPTH_HIGH), step=DEPTH_STEP, label="layers"
-            ),
-            "seed": param.Integer(
-                network.SEED, bounds=(0, 2**32 - 1), step=1, label="seed", precedence=-1
-            ),
-        },
-    )
 
 
 FIGURES: dict[str, FigureSpec] = {
@@ -367,23 +313,34 @@ FIGURES: dict[str, FigureSpec] = {
             draw=draw_activations,
             describe=describe_activations,
         ),
-        FigureSpec(
-            "layer-gradients",
-            "The gradient reaching each layer of a freshly initialised network",
-            _network("layer-gradients"),
-            build_layer_gradients,
-            _depth_check,
-            draw=draw_layer_gradients,
-            describe=describe_layer_gradients,
-        ),
-        FigureSpec(
-            "skip-connections",
-            "The same network with a skip connection around every layer",
-            _network("skip-connections"),
-            build_skip_connections,
-            _depth_check,
-            draw=draw_skip_connections,
-            describe=describe_skip_connections,
-        ),
     )
 }
+
+
+@figure(
+    "layer-gradients",
+    title="The gradient reaching each layer of a freshly initialised network",
+    describe=lambda depth, seed: _describe_network(depth, seed, residual=False),
+    check=_depth_check,
+    depth=DEPTH,
+    seed=SEED,
+)
+def layer_gradients(depth: int, seed: int) -> Any:
+    """The plain network: the gradient norm reaching each layer, and the 0.25^n bound."""
+    return _network_frames(seed, residual=False)
+
+
+@figure(
+    "skip-connections",
+    title="The same network with a skip connection around every layer",
+    describe=lambda depth, seed: _describe_network(depth, seed, residual=True),
+    check=_depth_check,
+    depth=DEPTH,
+    seed=SEED,
+)
+def skip_connections(depth: int, seed: int) -> Any:
+    """The same with a skip connection around every layer, and the plain sigmoid beside."""
+    return _network_frames(seed, residual=True)
+
+
+FIGURES.update((name, registry.FIGURES[name]) for name in ("layer-gradients", "skip-connections"))
