@@ -36,6 +36,8 @@ MARKS = {
 # Where a mark keeps its position and its value, by the kind of mark (field names).
 X_FIELDS = ("x", "left", "x0", "xs")
 Y_FIELDS = ("y", "top", "right", "y2", "y1", "ys")  # an area's top (y2) before its base
+# Field names that say where a mark is drawn, not what it shows.
+GEOMETRY = frozenset("x y top bottom left right x0 x1 y1 y2 xs ys".split())
 SERIES_AT_MOST = 8  # a longer list reads as noise: the rest are counted, not described
 
 
@@ -97,7 +99,11 @@ def _series(renderer: Any, label: str | None, plot: Any) -> str | None:
             f"{xname} = {_num(x[low])}, {yname} = {_num(y[low])}; highest {_num(colour[peak])}"
             f" at {xname} = {_num(x[peak])}, {yname} = {_num(y[peak])}"
         )
-    name = label or _field(glyph, Y_FIELDS) or _field(glyph, X_FIELDS) or mark
+    ylabel = plot.yaxis[0].axis_label if plot.yaxis else None
+    field = _field(glyph, Y_FIELDS) or _field(glyph, X_FIELDS)
+    # A bar's top or an area's edge is where Bokeh draws it, not what it is: no name then.
+    name = label or (field if field not in GEOMETRY else None) or ylabel
+    head = f"{name} ({mark})" if name else mark.capitalize()
     if y is None or not y.size:
         return None
     if x is not None and x.shape == y.shape and x.size % 2 == 0:
@@ -107,9 +113,9 @@ def _series(renderer: Any, label: str | None, plot: Any) -> str | None:
             x, y = (x[half:], y[half:]) if base_first else (x[:half], y[:half])
     peak, low = int(np.nanargmax(y)), int(np.nanargmin(y))
     if x is None or x.shape != y.shape:
-        return f"{name} ({mark}): from {_num(y[low])} to {_num(y[peak])}"
+        return f"{head}: from {_num(y[low])} to {_num(y[peak])}"
     return (
-        f"{name} ({mark}) over {xname} from {_num(np.nanmin(x))} to {_num(np.nanmax(x))}: "
+        f"{head} over {xname} from {_num(np.nanmin(x))} to {_num(np.nanmax(x))}: "
         f"lowest {_num(y[low])} at {xname} = {_num(x[low])}, "
         f"highest {_num(y[peak])} at {xname} = {_num(x[peak])}"
     )
