@@ -186,14 +186,14 @@ def bokehjs_reference() -> tuple[int, int]:
     return sum(map(len, bodies)), sum(len(gzip.compress(b, 6)) for b in bodies)
 
 
-def loaded(browser, url: str) -> dict[str, bytes]:
+def loaded(browser, url: str, post: str = POST) -> dict[str, bytes]:
     """Every response the post's page loads in Chromium (fresh context, no cache), by URL."""
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     page = context.new_page()
     bodies: dict[str, bytes] = {}
     responses = []
     page.on("response", lambda response: responses.append(response))
-    page.goto(url + POST, wait_until="networkidle")
+    page.goto(url + post, wait_until="networkidle")
     for response in responses:
         with contextlib.suppress(Exception):
             bodies[response.url] = response.body()
@@ -201,20 +201,20 @@ def loaded(browser, url: str) -> dict[str, bytes]:
     return bodies
 
 
-def weight(browser, full_url: str, bare_url: str) -> dict[str, tuple[int, int]]:
+def weight(browser, full_url: str, bare_url: str, post: str = POST) -> dict[str, tuple[int, int]]:
     """The post's bytes (raw, gzipped) by part: BokehJS, the theme, the figures.
 
     The figures' share of the HTML is the full page minus the bare page (figures turned off);
     the rest of the HTML is the theme's. Stylesheets and scripts are sorted by name.
     """
-    full, bare = loaded(browser, full_url), loaded(browser, bare_url)
+    full, bare = loaded(browser, full_url, post), loaded(browser, bare_url, post)
     parts = {"BokehJS": [0, 0], "theme": [0, 0], "figures": [0, 0]}
 
     def add(part: str, raw: int, packed: int) -> None:
         parts[part][0] += raw
         parts[part][1] += packed
 
-    page_full, page_bare = full.pop(full_url + POST), bare.get(bare_url + POST, b"")
+    page_full, page_bare = full.pop(full_url + post), bare.get(bare_url + post, b"")
     add("theme", len(page_bare), len(gzip.compress(page_bare, 6)))
     add(
         "figures",
@@ -384,6 +384,18 @@ def run(runs: int, noop_runs: int, loads: int) -> list[Row]:
                     total[1] / gz_ref,
                 )
             )
+            posts = sorted((work / "full-0" / "output" / "posts").glob("*/index.html"))
+            each = {
+                page.parent.name: weight(browser, full_url, bare_url, f"posts/{page.parent.name}/")
+                for page in posts
+            }
+            rows.append(
+                Row(
+                    "each post's figures, gzipped",
+                    ", ".join(f"{slug} {kb(parts['figures'][1])}" for slug, parts in each.items()),
+                    f"BokehJS gzipped {kb(gz_ref)}",
+                )
+            )
             drawn = drawing_times(browser, full_url, loads)
             first, every = median(drawn["first"]), median(drawn["all"])
             rows.append(
@@ -407,6 +419,26 @@ def run(runs: int, noop_runs: int, loads: int) -> list[Row]:
                 rows += controls_rows(module, browser, full_url, work / "full-0" / "output")
             browser.close()
         shutil.rmtree(work, ignore_errors=True)
+    rows += frames_rows()
+    return rows
+
+
+def frames_rows() -> list[Row]:
+    """Each figure with frames: its fragment against ``hv.save`` of the same HoloMap
+    (bench/frames.py), gzipped; hv.save's page also needs Panel's scripts."""
+    from bench.frames import measure
+
+    rows = []
+    for name, row in measure().items():
+        ours, saved, needs = row["ours"], row["hv.save"], row["needs bytes"]
+        rows.append(
+            Row(
+                f"frames payload, {name} ({row['frames']} frames), gzipped",
+                f"{kb(ours[1])} (raw {kb(ours[0])})",
+                f"hv.save {kb(saved[1])} (raw {kb(saved[0])}) + Panel's scripts {kb(needs[1])}",
+                ours[1] / saved[1],
+            )
+        )
     return rows
 
 

@@ -50,7 +50,9 @@ def _sources(model) -> list[dict]:
 
 
 def test_a_function_returning_an_hvplot_object_is_a_figure_sized_to_the_column(scratch):
-    @figure("t-static", title="tanh", stop=param.Number(4.0, bounds=(1.0, 10.0), step=0.5))
+    stop = param.Number(4.0, bounds=(1.0, 10.0), step=0.5, precedence=-1)
+
+    @figure("t-static", title="tanh", stop=stop)
     def static(stop):
         return _curve(stop).hvplot.line(x="x", y="tanh")
 
@@ -82,6 +84,22 @@ def test_a_function_that_returns_no_holoviews_object_is_named_at_build_time(scra
         _build("t-nothing")
     assert str(caught.value).startswith("figure 't-nothing': its function returned")
     assert "allowed: a HoloViews or hvplot object" in str(caught.value)
+
+
+@pytest.mark.parametrize("frames", [False, True])
+def test_a_control_no_key_dimension_answers_to_is_one_line_naming_it(scratch, frames):
+    hv = holoviews()
+
+    @figure("t-deaf", title="deaf", stop=param.Number(4.0, bounds=(1.0, 10.0), step=0.5))
+    def deaf(stop):
+        drawn = _curve(stop).hvplot.line(x="x", y="tanh")
+        return hv.HoloMap({1: drawn, 2: drawn}, kdims=["other"]) if frames else drawn
+
+    with pytest.raises(FigureError) as caught:
+        _build("t-deaf")
+    message = str(caught.value)
+    assert message.startswith("figure 't-deaf', parameter 'stop': a control with no frames")
+    assert "precedence=-1" in message and "\n" not in message
 
 
 def test_a_declaration_that_is_not_a_param_object_is_named(scratch):

@@ -82,11 +82,31 @@ def build(name: str, function: Callable[..., Any], values: Mapping[str, Any]) ->
             f"figure '{name}': its function returned {type(drawn).__name__}, allowed: a "
             "HoloViews or hvplot object (an element, an overlay, a layout, a HoloMap)"
         )
+    _controls_are_keys(name, drawn)
     if isinstance(drawn, hv.DynamicMap):
         drawn = sampled(name, drawn, values)
     if isinstance(drawn, hv.HoloMap):
         return with_frames(name, drawn, values)
     return fitted(render(drawn))
+
+
+def _controls_are_keys(name: str, drawn: Any) -> None:
+    """A parameter the reader controls (not ``precedence=-1``) is a key dimension of the
+    frames the function returns: a control nothing answers to is an author's mistake."""
+    spec = registry.FIGURES.get(name)
+    keys = {dim.name for dim in getattr(drawn, "kdims", [])} if _is_map(drawn) else set()
+    for declared_param in spec.params if spec else ():
+        if declared_param.control and declared_param.name not in keys:
+            raise FigureError(
+                f"figure '{name}', parameter '{declared_param.name}': a control with no frames"
+                f" to choose, allowed: return a HoloMap or DynamicMap with a key dimension"
+                f" '{declared_param.name}', or declare it with precedence=-1 (no control)"
+            )
+
+
+def _is_map(drawn: Any) -> bool:
+    hv = holoviews()
+    return isinstance(drawn, hv.HoloMap | hv.DynamicMap)
 
 
 def fitted(model: Any) -> Any:
