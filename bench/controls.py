@@ -4,7 +4,7 @@
 in Chromium. ``python -m bench.controls`` builds the site into a temporary folder, serves it,
 runs both and prints a small table (targets: at most 60 KB gzipped, a median of at most 16 ms).
 
-Payload: every figure fragment on the post (its ``<figure>`` and Bokeh's ``<script>`` after it)
+Payload: every figure fragment on the post (its ``<figure>`` and the data block after it)
 plus the shared controls script the page loads once, raw and gzipped (level 9) together, as the
 reader's browser receives them. BokehJS itself is not counted: every Bokeh page pays it.
 
@@ -60,7 +60,8 @@ def payload(output_dir: Path) -> dict[str, Any]:
 
 # In the page: time every keydown, and the redraw that follows it, for one figure.
 _RECORDER = """id => {
-  const root = document.querySelector(`figure#${id} [data-root-id]`).dataset.rootId;
+  const root = JSON.parse(
+    document.querySelector(`script.vg-item[data-figure="${id}"]`).textContent).root_id;
   const doc = Bokeh.documents.find(d => d.roots().some(r => r.id === root));
   const rec = window.__vgLatency = {samples: [], updates: [], input: null, changed: null};
   if (!window.__vgKeydown) {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.sites import ROOT, Build, build, copy_site
+from tests.sites import ROOT, Build, build, conf_value, copy_site
 from vanishing_post.engine import registry
 
 # The site's content registers its figures, numbers and scripts, as a build's plugins load it.
@@ -41,21 +42,44 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return done
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+# What a host should send with the pages (conf.py): every browser test runs under it.
+POLICY = conf_value("VG_CONTENT_SECURITY_POLICY")
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """The site's files, sent with a Content-Security-Policy, quietly."""
+
+    def __init__(self, *args: Any, policy: str, **kwargs: Any) -> None:
+        self.policy = policy
+        super().__init__(*args, **kwargs)
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", self.policy)
+        super().end_headers()
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url(site: Build) -> Iterator[str]:
-    """The built site served over HTTP on 127.0.0.1, on a free port."""
-    handler = functools.partial(_QuietHandler, directory=str(site.output))
+@contextlib.contextmanager
+def serve(folder: Path, policy: str = POLICY) -> Iterator[str]:
+    """``folder`` served over HTTP on 127.0.0.1, on a free port, under ``policy``."""
+    handler = functools.partial(_Handler, directory=str(folder), policy=policy)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(site: Build) -> Iterator[str]:
+    """The built site served over HTTP, as a host sends it (``POLICY``)."""
+    with serve(site.output) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -24,9 +24,14 @@ class Visit:
     failed_requests: list[str] = field(default_factory=list)
 
 
-def open_page(browser: Any, base_url: str, path: str, **context: Any) -> Visit:
-    """Open ``path`` of the site in a fresh browser context and wait until it is idle."""
+def open_page(
+    browser: Any, base_url: str, path: str, routes: dict[str, Any] | None = None, **context: Any
+) -> Visit:
+    """Open ``path`` of the site in a fresh browser context and wait until it is idle;
+    ``routes`` (address pattern: handler) answer requests in the server's place."""
     page = browser.new_context(**context).new_page()
+    for pattern, handler in (routes or {}).items():
+        page.route(pattern, handler)
     visit = Visit(page, base_url)
     page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
     page.on("console", lambda m: m.type == "warning" and visit.console_warnings.append(m.text))
@@ -92,10 +97,11 @@ def figure_text(visit: Visit, figure_id: str) -> str:
 
 
 # --- Controls: what a reader does with a figure's sliders and buttons, and what they then see.
-# A figure is found by its id on the page; its Bokeh document by the root its div names.
+# A figure is found by its id on the page; its Bokeh document by the root its data block names.
 
 _DOCUMENT = """id => {
-  const root = document.querySelector(`figure#${id} [data-root-id]`).dataset.rootId;
+  const root = JSON.parse(
+    document.querySelector(`script.vg-item[data-figure="${id}"]`).textContent).root_id;
   return Bokeh.documents.find(d => d.roots().some(r => r.id === root));
 }"""
 
@@ -281,6 +287,42 @@ def twins_seen(visit: Visit) -> list[dict[str, Any]]:
     )
 
 
+def how_figures_show(visit: Visit) -> list[dict[str, Any]]:
+    """Each figure as the reader sees it: drawn live by BokehJS, or its twin (a loaded picture
+    or the table) shown in its place; and whether its live version runs Bokeh's CustomJS."""
+    return visit.page.evaluate(
+        """() => [...document.querySelectorAll('figure.vg-figure')].map(f => {
+             const img = f.querySelector('img.vg-twin');
+             const table = f.querySelector('.vg-static table');
+             const shown = el => !!el && getComputedStyle(el).visibility === 'visible'
+                                && el.getBoundingClientRect().height > 0;
+             const item = document.querySelector(`script.vg-item[data-figure="${f.id}"]`);
+             return {figure: f.id, live: !!f.querySelector('.vg-bokeh [class^="bk-"]'),
+                     runs_code: !!item && item.textContent.includes('"CustomJS"'),
+                     twin: (shown(img) && img.complete && img.naturalWidth > 0) || shown(table)};
+           })"""
+    )
+
+
+def see_each_figure(visit: Visit) -> list[dict[str, Any]]:
+    """Scroll to each figure in turn and wait until it shows, live or as its twin (whatever
+    the page's scripts manage); ``how_figures_show`` then."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    shows = """id => { const f = document.getElementById(id);
+                 const img = f.querySelector('img.vg-twin');
+                 return !!f.querySelector('.vg-bokeh [class^="bk-"]') || !img
+                        || (img.complete && img.naturalWidth > 0
+                            && img.getBoundingClientRect().height > 0); }"""
+    for figure in visit.page.locator("figure.vg-figure").all():
+        figure.scroll_into_view_if_needed()
+        try:
+            visit.page.wait_for_function(shows, arg=figure.get_attribute("id"), timeout=10000)
+        except PlaywrightTimeout:  # shown neither way: how_figures_show says so
+            pass
+    return how_figures_show(visit)
+
+
 def start_printing(visit: Visit) -> None:
     """Print, as the browser begins it: print styles, then ``beforeprint``; wait until every
     twin the page shows in print has loaded (with scripts on, twins are fetched lazily)."""
@@ -334,8 +376,9 @@ def visible_text(visit: Visit) -> str:
 
 
 def accessibility_violations(visit: Visit, axe_js: str) -> list[dict[str, Any]]:
-    """axe-core's violations on the open page (axe is injected, never served by the site)."""
-    visit.page.add_script_tag(content=axe_js)
+    """axe-core's violations on the open page (axe is injected by the browser's own tools,
+    never served by the site, so the page's Content-Security-Policy does not apply to it)."""
+    visit.page.evaluate(axe_js + "\n;undefined")
     return visit.page.evaluate(
         """async () => (await axe.run(document)).violations.map(v => (
              {id: v.id, impact: v.impact, help: v.help,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import json
+import re
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_PARTS = (
@@ -94,3 +98,21 @@ def build_with_figure(
         old.unlink()
     (root / "posts" / post_name).write_text(post)
     return build(root)
+
+
+ITEM = re.compile(r'<script type="application/json" class="vg-item"[^>]*>(.*?)</script>', re.S)
+
+
+def figure_items(html: str) -> list[dict[str, Any]]:
+    """Each live figure's Bokeh document on a page (``json_item``'s data blocks), in order."""
+    return [json.loads(block) for block in ITEM.findall(html)]
+
+
+def conf_value(name: str) -> Any:
+    """A literal setting of the site's ``conf.py``, read without running it."""
+    for node in ast.parse((ROOT / "conf.py").read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
+            return ast.literal_eval(node.value)
+    raise KeyError(f"conf.py sets no {name}")

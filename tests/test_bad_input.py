@@ -79,6 +79,7 @@ BAD_INPUTS = [
     (Cli(("draw", "decay")), ["invalid choice: 'draw'"]),
     # a post
     (Post("{{% figure %}}"), ["exactly one figure name, got none"]),
+    (Post("{{% figure decay lang=fr %}}"), ["argument 'lang'", "the figure's own parameters"]),
     (Post("{{% figure decay numbers %}}", "rst"), ["got 'decay' 'numbers'"]),
     (Post("{{% figure ../conf.py %}}"), ["unknown figure '../conf.py'", KNOWN]),
     (Post("{{% figure decay colour=red %}}", "rst"), ["'colour'", "known: steps, x, scale"]),
@@ -165,3 +166,19 @@ def test_a_mistake_is_one_clear_line_and_leaves_nothing_behind(
     assert "Traceback" not in log
     for fragment in expected:
         assert fragment in message, message
+
+
+def test_two_posts_whose_slugs_give_the_same_figure_keys_stop_the_build(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "site")
+    for post in (root / "posts").iterdir():
+        post.unlink()
+    for name, slug in (("first.md", "Same Slug"), ("second.md", "same-slug")):
+        text = bad_post("{{% figure decay %}}", "md", "figures.tmpl")
+        (root / "posts" / name).write_text(text.replace(BAD_POST_SLUG, slug))
+    done = build(root)
+    assert done.returncode != 0, done.log
+    errors = [line for line in done.log.splitlines() if "ERROR" in line]
+    assert len(errors) == 1 and "Traceback" not in done.log, done.log
+    assert "posts/first.md" in errors[0] and "posts/second.md" in errors[0], errors[0]
+    assert "'same-slug-1'" in errors[0] and "allowed: slugs that differ" in errors[0]
+    assert not (root / "output" / "figures").exists(), "a twin was written"

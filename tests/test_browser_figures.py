@@ -85,6 +85,7 @@ PLACE = """(html) => new Promise((done) => {
   const count = Bokeh.documents.length;
   const main = document.getElementById("figures");
   main.replaceChildren(document.createRange().createContextualFragment(html));
+  vgControls.embed(main);
   const look = () => Bokeh.documents.length >= count + 2
     && Bokeh.documents.slice(count).every((d) => d.is_idle) ? done(count) : setTimeout(look, 10);
   look();

@@ -20,7 +20,8 @@ LABELS = {a.label: a.name for a in network.ACTIVATIONS.values()}
 
 # The plotted series of one figure, by legend label: what the reader's plot shows now.
 PLOTTED = """id => {
-  const rootId = document.querySelector(`figure#${id} [data-root-id]`).dataset.rootId;
+  const rootId = JSON.parse(
+    document.querySelector(`script.vg-item[data-figure="${id}"]`).textContent).root_id;
   const doc = Bokeh.documents.find(d => d.roots().some(r => r.id === rootId));
   const series = {};
   for (const model of doc.all_models) {

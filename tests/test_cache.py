@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from vanishing_post.engine.cache import FigureCache, sources_digest
+from vanishing_post.engine.params import FigureError
 
 DRAWING_LIBRARIES = ("numpy", "pandas", "holoviews", "hvplot", "panel", "bokeh", "matplotlib")
 FIGURE = ("decay", {"steps": "12"}, "post-4", 4)
@@ -149,3 +151,72 @@ def test_a_hit_on_the_real_package_imports_nothing_that_draws(tmp_path: Path) ->
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+DAMAGE = [
+    # (what happened to a stored entry, its bytes now)
+    ("cut short", lambda data: data[: len(data) // 2]),
+    ("emptied", lambda data: b""),
+    ("not text", lambda data: b"\xff\xfe\x00" + data),
+    ("changed inside, still JSON", lambda data: data.replace(b"drawn", b"DRAWN")),
+    ("another entry's bytes", lambda data: b'{"div": "<div>other</div>"}'),
+]
+
+
+@pytest.mark.parametrize("damage", [d[1] for d in DAMAGE], ids=[d[0] for d in DAMAGE])
+def test_a_damaged_entry_is_drawn_again_never_served(tmp_path: Path, damage) -> None:
+    cache, calls = FigureCache(tmp_path / "cache", package(tmp_path)), []
+    cache.parts(*FIGURE, drawing("<div>drawn</div>", calls))
+    (entry,) = (tmp_path / "cache").iterdir()
+    entry.write_bytes(damage(entry.read_bytes()))
+    again = FigureCache(tmp_path / "cache", cache.package)
+    assert again.get(*FIGURE) is None
+    assert again.parts(*FIGURE, drawing("<div>drawn</div>", calls))["div"] == "<div>drawn</div>"
+    assert calls == ["<div>drawn</div>"] * 2
+    assert FigureCache(tmp_path / "cache", cache.package).get(*FIGURE)["div"] == "<div>drawn</div>"
+
+
+def test_a_cache_that_cannot_be_read_is_named(tmp_path: Path) -> None:
+    cache = FigureCache(tmp_path / "cache", package(tmp_path))
+    cache.parts(*FIGURE, drawing("<div>drawn</div>", []))
+    (entry,) = (tmp_path / "cache").iterdir()
+    entry.unlink()
+    entry.mkdir()  # an entry that is a folder: no build can read it
+    with pytest.raises(FigureError, match=rf"figure cache {re.escape(str(entry))}: cannot be read"):
+        cache.get(*FIGURE)
+
+
+def test_a_cache_whose_folder_is_a_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "cache").write_text("a file where the cache's folder should be")
+    cache = FigureCache(tmp_path / "cache", package(tmp_path))
+    with pytest.raises(FigureError, match=r"figure cache .*: cannot be read \(Not a directory\)"):
+        cache.parts(*FIGURE, drawing("<div>drawn</div>", []))
+
+
+def test_a_full_disk_is_named_and_leaves_no_part_behind(tmp_path: Path, monkeypatch) -> None:
+    import errno
+    import tempfile
+
+    cache = FigureCache(tmp_path / "cache", package(tmp_path))
+    opened = tempfile.NamedTemporaryFile
+
+    class Full:
+        """A file the disk has no room for: opened, but every write fails."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            self.file = opened(*args, **kwargs)
+            self.name = self.file.name
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            self.file.close()
+
+        def write(self, text: str) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("vanishing_post.engine.cache.tempfile.NamedTemporaryFile", Full)
+    with pytest.raises(FigureError, match=r"cannot be written \(No space left on device\)"):
+        cache.parts(*FIGURE, drawing("<div>drawn</div>", []))
+    assert list((tmp_path / "cache").iterdir()) == []

@@ -8,9 +8,11 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from bokeh import __version__ as BOKEH_VERSION
 from bokeh.models import GlyphRenderer, Grid, InspectTool, Plot
 from bokeh.models.glyph import Glyph
 
+from tests.sites import figure_items
 from vanishing_post.content.figures import FIGURES
 from vanishing_post.engine.embed import components, figure_html, figure_parts, page_html
 from vanishing_post.engine.markup import render_figure
@@ -28,14 +30,14 @@ def build(name: str, raw: dict[str, Any] | None = None) -> Any:
     return spec.build(spec.values(raw))
 
 
-def render_items(script: str) -> list[dict[str, Any]]:
-    found = re.search(r"const render_items = (\[.*?\]);", script)
-    assert found, "no render_items in the script"
-    return json.loads(found.group(1))
+def item(script: str) -> dict[str, Any]:
+    """The figure's Bokeh document, as the page script reads it from the data block."""
+    (found,) = figure_items(script)
+    return found
 
 
 def model_ids(script: str) -> set[str]:
-    """Ids of the models defined in the script's document JSON."""
+    """Ids of the models defined in the fragment's document JSON."""
     return set(re.findall(r'"type":"object","name":"\w+","id":"([^"]+)"', script))
 
 
@@ -44,13 +46,11 @@ def referenced_ids(script: str) -> set[str]:
 
 
 def all_ids(script: str, div: str) -> set[str]:
-    """Every id Bokeh puts in a fragment: models, references, documents, roots, elements."""
+    """Every id Bokeh puts in a fragment: models, references, roots, elements."""
     ids = set(re.findall(r'"id":"([^"]+)"', script))
-    ids |= set(re.findall(r"const docs_json = '\{\"([^\"]+)\":", script))
-    for item in render_items(script):
-        ids.add(item["docid"])
-        ids |= set(item["roots"]) | set(item["roots"].values()) | set(item["root_ids"])
-    ids |= set(re.findall(r'\b(?:id|data-root-id)="([^"]+)"', div))
+    found = item(script)
+    ids |= {found["root_id"], found["target_id"]}
+    ids |= set(re.findall(r'\b(?:id|data-root-id|data-target)="([^"]+)"', script + div))
     return ids
 
 
@@ -77,9 +77,9 @@ def fragment() -> tuple[str, str]:
     return components(build("sigmoid-tangent"), "post-1")
 
 
-def test_components_returns_a_script_and_a_div(fragment):
+def test_components_returns_a_data_block_and_a_div(fragment):
     script, div = fragment
-    assert script.lstrip().startswith("<script")
+    assert script.startswith('<script type="application/json" class="vg-item"')
     assert script.rstrip().endswith("</script>")
     assert div.startswith("<div") and div.rstrip().endswith("</div>")
 
@@ -103,15 +103,22 @@ def test_every_reference_points_at_a_model_in_the_fragment(fragment):
     assert referenced_ids(script) <= defined
 
 
-def test_div_is_the_element_the_script_renders_into(fragment):
+def test_div_is_the_element_the_document_is_drawn_into(fragment):
     script, div = fragment
-    (item,) = render_items(script)
-    (root_id,) = item["root_ids"]
-    element = item["roots"][root_id]
-    assert f'id="{element}"' in div
-    assert f'data-root-id="{root_id}"' in div
-    assert root_id in model_ids(script)
-    assert re.search(r"const docs_json = '\{\"" + re.escape(item["docid"]) + '"', script)
+    found = item(script)
+    assert f'id="{found["target_id"]}"' in div
+    assert f'data-target="{found["target_id"]}"' in script
+    assert found["root_id"] in model_ids(script)
+    assert found["version"] == BOKEH_VERSION
+
+
+@pytest.mark.parametrize("text", ["</script><script>alert(1)</script>", "<!-- a -->", "a </b"])
+def test_text_in_a_document_cannot_end_its_data_block(text):
+    from bokeh.models import Div
+
+    script, _ = components(Div(text=text), "post-1")
+    assert script.count("</script>") == 1 and "<!--" not in script
+    assert text in json.dumps(item(script)["doc"])
 
 
 def test_model_ids_within_a_fragment_are_unique(fragment):
@@ -170,7 +177,7 @@ def test_figure_html_has_caption_number_and_title(decay_html):
 
 def test_figure_html_holds_the_live_div_and_its_script(decay_html):
     assert decay_html.count("<script") == 1
-    assert 'data-root-id="post-4-' in decay_html
+    assert 'id="post-4-live"' in decay_html and 'data-target="post-4-live"' in decay_html
     assert re.search(r'<figure[^>]*\bid="post-4"', decay_html)
     assert 'data-figure="decay"' in decay_html
     assert not UUID.search(decay_html)
@@ -224,7 +231,7 @@ def test_the_controls_script_defines_what_the_callbacks_call():
     script = page_js()
     assert script.startswith("// vanishing_post")
     assert "window.vgControls = " in script
-    assert "return {redraw, update, settingsInAddress, nameHandles, ...shared};" in script
+    assert "return {redraw, update, settingsInAddress, nameHandles, embed, ...shared};" in script
 
 
 @pytest.mark.parametrize("name", ["sigmoid-tangent", "decay", "decay-steps"])
@@ -338,10 +345,10 @@ def test_no_grid_that_draws_nothing_and_no_holoviews_tag_is_sent(name):
     assert not [m for m in model.references() if m.tags]
 
 
-def test_a_fragments_script_is_its_documents_and_one_call_to_draw_them(fragment):
+def test_a_fragment_carries_its_document_and_no_code_to_draw_it(fragment):
     script, _ = fragment
-    assert "Bokeh.embed.embed_items(docs_json, render_items)" in script
-    assert "setInterval" not in script and len(script) - script.index("const render_items") < 600
+    assert "Bokeh.embed" not in script and "Bokeh.embed.embed_item(" in page_js()
+    assert item(script)["doc"]["roots"]
 
 
 def test_the_slider_names_are_in_the_shared_script_not_in_each_fragment(fragment):

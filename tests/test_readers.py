@@ -14,7 +14,7 @@ from typing import Any
 import feedparser
 import pytest
 
-from tests.conftest import POST
+from tests.conftest import POLICY, POST, serve
 from tests.reader import (
     accessibility_violations,
     figure_boxes,
@@ -23,6 +23,7 @@ from tests.reader import (
     ink_shared,
     open_page,
     read_through,
+    see_each_figure,
     start_printing,
     twins_fetched,
     twins_seen,
@@ -85,6 +86,53 @@ def _served(site_url: str, address: str) -> tuple[int, str, bytes]:
     assert address.startswith(SITE_URL), address
     with urllib.request.urlopen(site_url + address[len(SITE_URL) :]) as response:
         return response.status, response.headers["Content-Type"], response.read()
+
+
+# When the live figure cannot run, its twin is the figure
+
+# The site's policy without 'unsafe-eval': a host's common default (script-src 'self').
+NO_EVAL = POLICY.replace(" 'unsafe-eval'", "")
+BLOCKED = [
+    # (what stops the live figures, the policy the page comes with, requests answered instead)
+    ("no compiling of code", NO_EVAL, {}),
+    ("BokehJS missing", POLICY, {"**/bokeh-*.js": lambda route: route.abort()}),
+    (
+        "BokehJS failing",
+        POLICY,
+        {"**/bokeh-*.js": lambda route: route.fulfill(body="throw new Error('broken')")},
+    ),
+    ("the page script missing", POLICY, {"**/vg-controls.js": lambda route: route.abort()}),
+]
+
+
+def figure_posts(site: Build) -> list[str]:
+    """Every post with figures, as its address on the site."""
+    return [
+        str(page.parent.relative_to(site.output)) + "/"
+        for page in sorted((site.output / "posts").glob("*/index.html"))
+        if 'class="vg-figure"' in page.read_text()
+    ]
+
+
+@pytest.mark.parametrize(("blocked", "policy", "routes"), BLOCKED, ids=[b[0] for b in BLOCKED])
+def test_a_figure_that_cannot_run_shows_its_twin(browser, site, blocked, policy, routes) -> None:
+    posts = figure_posts(site)
+    assert len(posts) > 1, site.log
+    with serve(site.output, policy) as url:
+        for address in posts:
+            visit = open_page(browser, url, address, routes, viewport=DESKTOP)
+            try:
+                shows = see_each_figure(visit)
+            finally:
+                visit.page.context.close()
+            assert shows, address
+            unseen = [f["figure"] for f in shows if not (f["live"] or f["twin"])]
+            assert unseen == [], f"{blocked}: {address} shows nothing for {unseen}"
+            if blocked == "no compiling of code":  # a live figure whose controls do nothing
+                assert not [f for f in shows if f["live"] and f["runs_code"]], shows
+                assert all(f["live"] for f in shows if not f["runs_code"]), shows
+            else:
+                assert not any(f["live"] for f in shows), shows
 
 
 # Without JavaScript (scripts off, reader views): the twins are the figures

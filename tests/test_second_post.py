@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from typing import Any
@@ -16,7 +15,7 @@ from tests.reader import (
     series_colours_seen,
     wait_for_figures,
 )
-from tests.sites import Build
+from tests.sites import Build, figure_items
 from tests.test_site import Page
 from vanishing_post.content import maths
 
@@ -38,9 +37,8 @@ def slider_values(page_html: str) -> dict[str, float]:
             for child in node:
                 walk(child)
 
-    for docs in re.findall(r"const docs_json = '(.*?)';", page_html):
-        # Bokeh writes the JSON HTML-escaped inside a JavaScript string literal
-        walk(json.loads(html.unescape(docs).encode().decode("unicode_escape")))
+    for item in figure_items(page_html):
+        walk(item["doc"])
     return values
 
 
@@ -86,8 +84,12 @@ def test_second_post_logs_no_error_and_loads_nothing_from_elsewhere(post) -> Non
 
 
 def test_slider_values_reads_the_documents() -> None:
-    doc = json.dumps(
-        [{"type": "object", "name": "Slider", "id": "p1", "attributes": {"name": "x", "value": 3}}]
-    )
-    literal = html.escape(doc.replace("\\", "\\\\"), quote=False)
-    assert slider_values(f"const docs_json = '{literal}';") == {"x": 3.0}
+    slider = {
+        "type": "object",
+        "name": "Slider",
+        "id": "p1",
+        "attributes": {"name": "x", "value": 3},
+    }
+    doc = json.dumps({"doc": [slider]})
+    block = f'<script type="application/json" class="vg-item" data-figure="p">{doc}</script>'
+    assert slider_values(block) == {"x": 3.0}

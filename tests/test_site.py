@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from importlib.metadata import version
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import POST
-from tests.sites import ROOT, Build
+from tests.sites import ROOT, Build, figure_items
 from vanishing_post.engine.registry import FIGURES
 
 FIGURE_ORDER = [
@@ -47,7 +48,8 @@ class Page(HTMLParser):
         if tag == "figure" and a.get("data-figure"):
             self.figures.append(a["data-figure"])
         if tag == "script":
-            self._in_script = "src" not in a
+            # a data block (a figure's Bokeh document) is not run: no policy forbids it
+            self._in_script = "src" not in a and a.get("type") != "application/json"
             if a.get("src"):
                 self.scripts.append(a["src"])
         for name in ("src", "href"):
@@ -105,6 +107,16 @@ def test_post_loads_the_controls_script_once_after_bokehjs(site: Build) -> None:
     assert served.read_text(encoding="utf-8") == page_js()
 
 
+def test_the_first_script_runs_before_anything_is_drawn_and_is_served(site: Build) -> None:
+    from vanishing_post.engine.scripts import FIRST_JS, first_js
+
+    html = (site.output / POST / "index.html").read_text()
+    found = re.search(rf'<script src="[^"]*{re.escape(FIRST_JS)}"></script>', html)
+    assert found and found.start() < html.index("<body"), "vg-first.js is not in the head"
+    assert html.index(FIRST_JS) < html.index("figures.css")
+    assert (site.output / "assets" / "js" / FIRST_JS).read_text(encoding="utf-8") == first_js()
+
+
 def test_no_figure_on_the_post_repeats_the_controls_code(site: Build) -> None:
     html = (site.output / POST / "index.html").read_text()
     assert "function setColumns" not in html
@@ -132,14 +144,23 @@ def test_no_page_refers_to_another_origin_for_what_it_loads(site: Build) -> None
     assert offsite == []
 
 
+def test_no_page_runs_an_inline_script(site: Build) -> None:
+    """What a Content-Security-Policy without 'unsafe-inline' scripts (README) allows: every
+    script a page runs is a file of the site; a figure's document is a data block."""
+    for path in pages(site):
+        page = Page(path)
+        assert page.inline_scripts == [], path
+        assert not re.search(r"\son[a-z]+=", path.read_text()), f"{path}: an event attribute"
+
+
 def test_element_and_model_ids_are_unique_on_every_page(site: Build) -> None:
     for path in pages(site):
         page = Page(path)
         assert len(page.ids) == len(set(page.ids)), path
         model_ids: list[str] = []
-        for script in page.inline_scripts:
-            for docs in re.findall(r"const docs_json = '(.*?)';", script):
-                model_ids += re.findall(r'"name":"[^"]+","id":"([^"]+)"', docs)
+        for item in figure_items(path.read_text()):
+            text = json.dumps(item["doc"], separators=(",", ":"))
+            model_ids += re.findall(r'"name":"[^"]+","id":"([^"]+)"', text)
         if path.parent.name == "rnns-and-vanishing-gradients":
             assert len(model_ids) > 100, "the post's Bokeh documents were not found"
         assert len(model_ids) == len(set(model_ids)), path

@@ -9,10 +9,7 @@ twin was drawn for: they must share their ink.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +17,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from tests.conftest import serve
 from tests.reader import INK, ink_shared
 from tests.sites import Build, build_with_figure
 
@@ -99,7 +97,8 @@ POST = (
 .. template: figures.tmpl
 -->
 
-Every kind of plot, each with its twin.
+Every kind of plot, each with its twin. An author showing how to place one writes
+{{% raw %}}{{% figure kind-line %}}{{% /raw %}}: not a figure, and no figure's twin moves.
 
 """
     + "\n\n".join(f"{{{{% figure kind-{kind} %}}}}" for kind in KINDS)
@@ -118,13 +117,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Build:
 
 @pytest.fixture(scope="module")
 def served(built: Build) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built.output))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/posts/kinds/"
-    server.shutdown()
-    server.server_close()
+    with serve(built.output) as url:
+        yield url + "posts/kinds/"
 
 
 PLOT_BOX = """key => {

@@ -18,7 +18,10 @@ from vanishing_post.engine.twins import (
     WIDTHS,
     TwinError,
     find_chromium,
+    intact,
+    read_layout,
     save,
+    write,
 )
 
 pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
@@ -191,3 +194,38 @@ def test_the_studio_leaves_no_browser_behind():
         assert any("chrom" in command for command in descendants(before).values())
         studio.close()  # twice is harmless
     assert descendants(before, settle_s=5) == {}
+
+
+def _png(colour: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 3), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+DAMAGE = [
+    # (what happened after the twins were drawn, done to the files by width or "layout")
+    ("a twin cut short", "wide", lambda p: p.write_bytes(p.read_bytes()[:20])),
+    ("a twin replaced by another picture", "narrow", lambda p: p.write_bytes(_png("red"))),
+    ("a twin gone", "wide", lambda p: p.unlink()),
+    ("the layout cut short", "layout", lambda p: p.write_bytes(p.read_bytes()[:9])),
+    ("the layout emptied", "layout", lambda p: p.write_bytes(b"")),
+]
+
+
+@pytest.mark.parametrize(("part", "damage"), [d[1:] for d in DAMAGE], ids=[d[0] for d in DAMAGE])
+def test_twins_not_as_drawn_are_not_kept(tmp_path, part, damage):
+    twins = {"wide": tmp_path / "a.png", "narrow": tmp_path / "a-narrow.png"}
+    layout = tmp_path / "a.json"
+    box = {"controls": 10.0, "width": 4.0, "height": 3.0}
+    measured = write({w: (_png("blue"), box) for w in twins}, twins, layout)
+    assert intact(layout, twins) and read_layout(layout) == measured
+    damage(layout if part == "layout" else twins[part])
+    assert not intact(layout, twins)
+
+
+def test_a_tables_layout_is_kept_while_it_is_whole(tmp_path):
+    layout = tmp_path / "t.json"
+    write({"wide": (None, {"controls": 0.0, "width": 300.0, "height": 90.0})}, None, layout)
+    assert intact(layout, None)
+    layout.write_text('{"wide": 3}')
+    assert not intact(layout, None) and read_layout(layout) is None

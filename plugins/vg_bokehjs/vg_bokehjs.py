@@ -1,5 +1,6 @@
 """Copy BokehJS from the installed bokeh into the site, so no page loads it from a CDN; and
-write the figures' shared controls script (``vg-controls.js``) beside it.
+write the engine's page scripts beside it: ``vg-controls.js`` (draws the figures, runs their
+controls) and ``vg-first.js`` (what runs before the page is drawn).
 
 The BokehJS files are named by version (``bokeh-3.9.2.min.js``), so a browser never mixes a
 cached BokehJS with fragments made by another bokeh.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from nikola import utils
@@ -39,27 +41,37 @@ class BokehJS(Task):
                 "actions": [(utils.copy_file, (str(source), target))],
                 "clean": True,
             }
-        yield self._controls_task(folder)
+        from vanishing_post.engine.scripts import FIRST_JS, HERE, PAGE_JS, first_js, page_js
+        from vanishing_post.engine.scripts import sources as page_sources
 
-    def _controls_task(self, folder: str) -> dict:
-        """``vanishing_post.engine.scripts.page_js()`` as a file, rewritten when its sources
-        change."""
-        from vanishing_post.engine.scripts import PAGE_JS, page_js, sources
+        yield self._script_task(folder, PAGE_JS, page_js(), page_sources())
+        yield self._script_task(folder, FIRST_JS, first_js(), [HERE / "first.js"])
 
-        target = os.path.join(folder, PAGE_JS)
-        script = page_js()
+    def _script_task(self, folder: str, name: str, script: str, sources: list) -> dict:
+        """One of the engine's page scripts (``vanishing_post.engine.scripts``) as a file,
+        rewritten when its sources change."""
+        target = os.path.join(folder, name)
         return {
             "basename": self.name,
             "name": target,
-            "file_dep": sorted(str(p) for p in sources()),
+            "file_dep": sorted(str(p) for p in sources),
             "targets": [target],
             "actions": [(_write, (target, script))],
-            "uptodate": [utils.config_changed({"script": script}, "vg_bokehjs:controls")],
+            "uptodate": [utils.config_changed({"script": script}, f"vg_bokehjs:{name}")],
             "clean": True,
         }
 
 
 def _write(path: str, text: str) -> None:
+    """Write ``path`` whole: a new file beside it (never through a link planted there),
+    renamed into place."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(text)
+    handle, partial = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".part")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(partial, 0o644)
+        os.replace(partial, path)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)

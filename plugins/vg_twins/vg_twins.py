@@ -1,15 +1,16 @@
 """The static twin of every figure in every post, written into the site during ``nikola build``.
 
-Thin on purpose: find the ``figure`` shortcodes in each post's source, and yield one task per
-figure. The task hands the figure to ``vanishing_post.engine.drawing``, which makes its parts if
-the figure cache lacks them, draws them in headless Chromium beside the build, photographs its
-twins (a table has none) and measures its layout; a task runs again only when a file its twins
-are made from changes (``vanishing_post.engine.sources.twin_files``, the stylesheets the twins
-are drawn with, BokehJS's version). Generating the tasks reads sources and the registry only (no
-plotting library), so a build with nothing to redraw imports none of them. ``render_posts``
-depends on these tasks, so every figure is handed over before the first page asks for it;
-``vg_twins_wait`` waits for the twins at the end. A cold ``nikola build`` starts the drawing
-processes and the browser as this plugin loads."""
+Thin on purpose: find the ``figure`` shortcodes in each post's source (counted as the page
+counts them), and yield one task per figure. The task hands the figure to
+``vanishing_post.engine.drawing``, which makes its parts if the figure cache lacks them, draws
+them in headless Chromium beside the build, photographs its twins (a table has none) and
+measures its layout; a task runs again only when a file its twins are made from changes
+(``vanishing_post.engine.sources.twin_files``, the stylesheets the twins are drawn with,
+BokehJS's version), or a twin or layout on disk is not the one drawn (its hash). Generating the
+tasks reads sources and the registry only (no plotting library), so a build with nothing to
+redraw imports none of them. ``render_posts`` depends on these tasks, so every figure is handed
+over before the first page asks for it; ``vg_twins_wait`` waits for the twins at the end. A
+cold ``nikola build`` starts the drawing processes and the browser as this plugin loads."""
 
 from __future__ import annotations
 
@@ -21,24 +22,63 @@ from pathlib import Path
 
 from doit.tools import config_changed
 from nikola.plugin_categories import Task
-from nikola.shortcodes import ParsingError, _split_shortcodes
+from nikola.shortcodes import ParsingError, _split_shortcodes, apply_shortcodes
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# What Nikola passes every shortcode itself: a figure's parameter by one of these names would
+# never reach it.
+NIKOLA_ARGUMENTS = ("site", "data", "lang", "post", "filename")
+
+
+class _Recorder(dict):
+    """A shortcode registry for Nikola's own ``apply_shortcodes``: every name is known and
+    writes nothing; each ``figure`` it reaches is recorded, in the order it is reached."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: list[tuple[int, str, dict[str, str]]] = []
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+    def __getitem__(self, name: str):
+        return self._figure if name == "figure" else (lambda *args, **kwargs: "")
+
+    def _figure(self, *names: str, **kwargs: str) -> str:
+        raw = {k: v for k, v in kwargs.items() if k not in NIKOLA_ARGUMENTS}
+        self.figures.append((len(self.figures) + 1, names[0] if len(names) == 1 else "", raw))
+        return ""
+
+
 def figure_shortcodes(text: str) -> list[tuple[int, str, dict[str, str]]]:
-    """(number on the page, figure name, arguments) of each ``figure`` shortcode in ``text``,
-    numbered as the shortcode numbers them."""
+    """(number on the page, figure name, arguments) of each ``figure`` shortcode of a post's
+    source that Nikola runs, numbered as the shortcode numbers itself: found by Nikola's own
+    walk over the shortcodes, so one inside ``{{% raw %}}`` or inside a paired shortcode's
+    text is not a figure, here as on the page."""
+    recorder = _Recorder()
+    try:
+        apply_shortcodes(text, recorder, raise_exceptions=True)
+    except ParsingError:
+        return []  # the post's own compile reports the syntax error, with its place
+    return recorder.figures
+
+
+def nikola_arguments(text: str) -> list[str]:
+    """Arguments of ``figure`` shortcodes in ``text`` named as Nikola's own (which Nikola
+    replaces before the shortcode sees them)."""
     try:
         tokens = _split_shortcodes(text)
     except ParsingError:
-        return []  # the post's own compile reports the syntax error, with its place
-    found = []
-    for token in tokens:
-        if token[0] == "SHORTCODE_START" and token[3] == "figure":
-            args, kwargs = token[4]
-            found.append((len(found) + 1, args[0] if len(args) == 1 else "", dict(kwargs)))
-    return found
+        return []
+    return [
+        name
+        for token in tokens
+        if token[0] == "SHORTCODE_START" and token[3] == "figure"
+        for name in token[4][1]
+        if name in NIKOLA_ARGUMENTS
+    ]
 
 
 def _key(slug: str) -> str:
@@ -61,6 +101,27 @@ def _hand_over(figure: tuple, cache: object) -> None:
         DRAWER.submit(job)
     except TwinError as error:  # no browser: one line saying how to get one
         raise SystemExit(f"ERROR: {error}") from None
+
+
+def _intact(twins: dict[str, str] | None, layout: str) -> bool:
+    """Whether the twins and layout on disk are those the last drawing wrote (hashes kept in
+    the layout): a damaged or replaced file is drawn again, never kept because it exists."""
+    from vanishing_post.engine.twins import intact
+
+    return intact(Path(layout), {width: Path(path) for width, path in (twins or {}).items()})
+
+
+def _refuse_nikola_names(figures: dict) -> None:
+    """A registered figure whose parameter has a name Nikola gives every shortcode could
+    never be set from a post: one line naming it."""
+    for spec in figures.values():
+        for declared in spec.params:
+            if declared.name in NIKOLA_ARGUMENTS:
+                raise SystemExit(
+                    f"ERROR: figure '{spec.name}', parameter '{declared.name}': a name Nikola "
+                    f"gives every shortcode, allowed: any other ({', '.join(NIKOLA_ARGUMENTS)}"
+                    " are taken)"
+                )
 
 
 def _stylesheets(site) -> list[Path]:
@@ -114,17 +175,37 @@ class FigureTwins(Task):
             return
         # the figure shortcode's cache: one for every task, so the package is read once
         cache = FigureCache(Path(config["CACHE_FOLDER"]) / "vg_figures")
+        _refuse_nikola_names(registry.FIGURES)
+        pages: dict[str, str] = {}  # the start of the figures' keys: the post that has it
         for post in self.site.timeline:
             for lang in config["TRANSLATIONS"]:
                 source = post.translated_source_path(lang)
                 if not os.path.isfile(source):
                     continue
                 text = Path(source).read_text(encoding="utf-8-sig")
-                yield from self._tasks(text, _key(post.meta("slug", lang)), cache)
+                figures = figure_shortcodes(text)
+                if not figures:
+                    continue
+                where = f"shortcode 'figure' in {source}"
+                for name in nikola_arguments(text):
+                    raise SystemExit(
+                        f"ERROR: {where}: argument '{name}' is one Nikola gives every "
+                        "shortcode, allowed: the figure's own parameters (python -m "
+                        "vanishing_post list)"
+                    )
+                slug = _key(post.meta("slug", lang))
+                other = pages.setdefault(slug, source)
+                if other != source:
+                    raise SystemExit(
+                        f"ERROR: {where}: its slug gives the figures the same keys as those of"
+                        f" {other} ('{slug}-1', ...), allowed: slugs that differ in their"
+                        " letters or digits"
+                    )
+                yield from self._tasks(figures, slug, cache)
 
-    def _tasks(self, text: str, slug: str, cache: object):
-        """A task per figure of a page: its twins (a table has none) and its layout, as the
-        studio measures them."""
+    def _tasks(self, figures: list, slug: str, cache: object):
+        """A task per figure of a page (``figure_shortcodes``): its twins (a table has none)
+        and its layout, as the studio measures them."""
         from vanishing_post.engine.params import FigureError
         from vanishing_post.engine.registry import FIGURES
         from vanishing_post.engine.site_paths import layout_path, site_paths
@@ -134,7 +215,7 @@ class FigureTwins(Task):
         # what every twin is drawn with besides its figure's files
         drawn_with = repr((config["VG_TWIN_WIDTHS"], version("bokeh"), version("playwright")))
         stylesheets = [str(p) for p in _stylesheets(self.site)]
-        for number, name, raw in figure_shortcodes(text):
+        for number, name, raw in figures:
             spec = FIGURES.get(name)
             if spec is None:
                 continue  # a mistake the shortcode reports in one line
@@ -156,6 +237,9 @@ class FigureTwins(Task):
                 "file_dep": sorted(str(p) for p in cache.sources.twin_files(name)) + stylesheets,
                 "targets": [*(twins or {}).values(), layout],
                 "actions": [(_hand_over, (figure, cache))],
-                "uptodate": [config_changed(repr((name, sorted(values.items()), drawn_with)))],
+                "uptodate": [
+                    config_changed(repr((name, sorted(values.items()), drawn_with))),
+                    (_intact, (twins, layout)),
+                ],
                 "clean": True,
             }

@@ -1,7 +1,8 @@
 """A figure cache on disk, so a rebuild after a prose edit draws no figure again.
 
-An entry is a figure's parts (``embed.figure_parts``: Bokeh's div and script, caption, alt
-text, twins' addresses) as JSON, keyed on everything the fragment is made from: the
+An entry is a figure's parts (``embed.figure_parts``: Bokeh's div and data block, caption, alt
+text, twins' addresses) as JSON, with their hash (an entry that is not whole is drawn again,
+never served), keyed on everything the fragment is made from: the
 package's files that figure is made from (``sources.py``: its own module, what that imports,
 the rendering path; an edit to ``network.py`` redraws the network figures only, one to
 ``embed.py`` every figure), the versions of Python and the libraries that draw, and the
@@ -23,6 +24,8 @@ from typing import Any
 
 from vanishing_post.engine.sources import PACKAGE, Sources, package_files
 
+# An entry: the parts, and the hash of their JSON (an entry cut short or changed is drawn again).
+DIGEST, PARTS = "sha256", "parts"
 LIBRARIES = ("bokeh", "holoviews", "hvplot", "panel", "pandas", "numpy", "jinja2", "markupsafe")
 
 
@@ -93,11 +96,21 @@ class FigureCache:
     def get(
         self, name: str, raw: Mapping[str, Any], key: str, number: int | None
     ) -> dict[str, Any] | None:
-        """The stored parts, or None."""
+        """The stored parts, or None: none stored, or an entry that is not whole (its hash
+        does not match), which is then drawn again. FigureError naming the cache if it
+        cannot be read at all."""
+        path = self._entry(name, raw, key, number)
         try:
-            return json.loads(self._entry(name, raw, key, number).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            stored = json.loads(path.read_bytes())
+        except FileNotFoundError:
             return None
+        except OSError as error:
+            raise _unusable(path, "read", error, self.folder) from None
+        except ValueError:  # cut short, or not text: drawn again
+            return None
+        if not isinstance(stored, dict) or stored.get(DIGEST) != _digest(stored.get(PARTS)):
+            return None
+        return stored[PARTS]
 
     def _entry(self, name: str, raw: Mapping[str, Any], key: str, number: int | None) -> Path:
         return self.folder / f"{self.key(name, raw, key, number)}.json"
@@ -118,14 +131,39 @@ class FigureCache:
             return found
         made = make()
         self.misses += 1
-        self._write(self._entry(name, raw, key, number), json.dumps(made, sort_keys=True))
+        entry = {DIGEST: _digest(made), PARTS: made}
+        self._write(self._entry(name, raw, key, number), json.dumps(entry, sort_keys=True))
         return made
 
     def _write(self, path: Path, text: str) -> None:
-        """Write whole or not at all: another build never reads half an entry."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=self.folder, suffix=".tmp", delete=False
-        ) as part:
-            part.write(text)
-        os.replace(part.name, path)
+        """Write whole or not at all: another build never reads half an entry. FigureError
+        naming the cache if it cannot be written."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=self.folder, suffix=".tmp", delete=False
+            ) as part:
+                try:
+                    part.write(text)
+                except BaseException:
+                    os.unlink(part.name)
+                    raise
+            os.replace(part.name, path)
+        except OSError as error:
+            raise _unusable(path, "written", error, self.folder) from None
+
+
+def _unusable(path: Path, done: str, error: OSError, folder: Path) -> Exception:
+    """The one-line error for a cache the build cannot use (param, which defines it, is
+    imported only then: a hit imports nothing but the standard library)."""
+    from vanishing_post.engine.params import FigureError
+
+    return FigureError(
+        f"figure cache {path}: cannot be {done} ({error.strerror}), allowed: a folder the "
+        f"build may read and write, with room (delete {folder} to start afresh)"
+    )
+
+
+def _digest(parts: Any) -> str:
+    """The hash an entry keeps of its parts, to know it whole when read back."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

@@ -7,6 +7,7 @@ bytes.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -21,8 +22,6 @@ from vanishing_post.engine.scripts import page_js
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MODEL_ID = re.compile(r'"id":"(p\d+)"')
 KEY = re.compile(r"[a-z0-9][a-z0-9-]*")
-# What a fragment's script needs from Bokeh's: the documents and where to draw them.
-BOKEH_SCRIPT = re.compile(r"const docs_json = '(.*?)';\n\s*const render_items = (\[.*?\]);\n", re.S)
 
 
 def _controls(parts: list[Any]) -> dict[str, Any]:
@@ -144,12 +143,15 @@ def _page_styled_tables(parts: list[Any]) -> None:
 
 
 def components(model: Any, key: str) -> tuple[str, str]:
-    """Bokeh's (script, div) for ``model``, with every id derived from ``key``.
+    """(item, div) for ``model``: its Bokeh document as a JSON data block (``json_item``,
+    which the page script embeds) and the element it is drawn into, every id derived from
+    ``key``.
 
-    Bokeh numbers models per process ("p1042") and names documents and roots by uuid4; both
-    are renamed, in order of first appearance, to ``<key>-<n>``.
+    A data block, not a script: a page whose Content-Security-Policy forbids inline scripts
+    still draws it. Bokeh numbers models per process ("p1042") and names documents by uuid4;
+    both are renamed, in order of first appearance, to ``<key>-<n>``.
     """
-    from bokeh.embed import components as bokeh_components
+    from bokeh.embed import json_item
 
     if not KEY.fullmatch(key):
         raise ValueError(f"figure key {key!r} must be lower-case letters, digits and hyphens")
@@ -158,35 +160,50 @@ def components(model: Any, key: str) -> tuple[str, str]:
     _page_styled_tables(parts)
     _lean(parts)
     _remember_settings(model, parts, key)
-    script, div = bokeh_components(model)
+    target = f"{key}-live"
+    made = json_item(model, target)
+    _used_definitions_only(made["doc"])
+    item = json.dumps(made, separators=(",", ":"))
     renames: dict[str, str] = {}
-    for found in MODEL_ID.findall(script) + UUID.findall(script + div):
+    for found in MODEL_ID.findall(item) + UUID.findall(item):
         renames.setdefault(found, f"{key}-{len(renames)}")
     pattern = re.compile("|".join(re.escape(f'"{old}"') for old in renames))
+    item = pattern.sub(lambda m: f'"{renames[m.group(0)[1:-1]]}"', item)
+    # Inside <script>, "</" could end the block and "<!--" change how it is read: JSON says
+    # the same with "<\/" and "\u003c!--".
+    item = item.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+    template = environment().get_template("embed.html")
+    return template.render(key=key, target=target, item=_markup(item)), _live_div(target)
 
-    def rename(text: str) -> str:
-        return pattern.sub(lambda m: f'"{renames[m.group(0)[1:-1]]}"', text)
 
-    return _short_script(rename(script), key), rename(div)
+def _used_definitions_only(doc: dict[str, Any]) -> None:
+    """Keep of the document's model definitions (``defs``: the models of Python extensions,
+    Panel's when hvplot has been imported) only those its models are: the others are
+    kilobytes no reader uses, and present or not depending on what the process making the
+    fragment had imported."""
+    defs = doc.pop("defs", None)
+    if not defs:
+        return
+    text = json.dumps([doc.get("roots"), doc.get("callbacks")])
+    used = set(re.findall(r'"type": "object", "name": "([^"]+)"', text))
+    kept = [d for d in defs if d.get("name") in used]
+    # a definition may extend another: keep what those extend, too
+    while True:
+        extended = {d["extends"]["name"] for d in kept if isinstance(d.get("extends"), dict)}
+        more = [d for d in defs if d.get("name") in extended - {k["name"] for k in kept}]
+        if not more:
+            break
+        kept += more
+    if kept:
+        doc["defs"] = [d for d in defs if d in kept]
 
 
-def _short_script(script: str, key: str) -> str:
-    """Bokeh's script, without its kilobyte of boilerplate repeated for every figure.
+def _live_div(target: str) -> str:
+    import markupsafe
 
-    Bokeh's own waits for the page and polls for BokehJS; here BokehJS is loaded before the
-    page is ready (``defer`` on the site, inline in ``page_html``), so the documents are
-    drawn on DOMContentLoaded, or at once if that has passed. It also marks the figure
-    ``vg-seen`` once it enters the window: only then is its twin rendered, and fetched, while
-    BokehJS loads (figures.css).
-    """
-    found = BOKEH_SCRIPT.search(script)
-    if found is None:
-        raise RuntimeError("bokeh.embed.components wrote a script embed.py does not know")
-    return (
-        environment()
-        .get_template("embed.html")
-        .render(key=key, docs_json=_markup(found.group(1)), render_items=_markup(found.group(2)))
-    )
+    # display: contents, as Bokeh's own components() writes it: the live figure's box is
+    # the one its root's view takes
+    return str(markupsafe.Markup('<div id="{}" style="display: contents;"></div>').format(target))
 
 
 def figure_html(
@@ -214,8 +231,8 @@ def figure_parts(
     model: Any = None,
 ) -> dict[str, Any]:
     """What one registered figure shows on a page, as plain text (what the figure cache keeps):
-    live plot and controls (Bokeh's div and a script), caption, alt text, and the static twin
-    shown where JavaScript does not run.
+    live plot and controls (the element BokehJS draws into and the figure's document as a data
+    block), caption, alt text, and the static twin shown where the live figure does not run.
 
     ``twin`` is the address of the figure's static image (``twins``), and ``twin_narrow`` that
     of its version for phones; a figure without a drawing (a table) has its HTML as its static

@@ -3,7 +3,8 @@ controls run, kept out of the fragments.
 
 The engine's own parts (``controls.js``: the callbacks' entry point and helpers; settings in the
 address, accessible handles, printing) come first, then the scripts content registers
-(``register``: a figure's hand-written redraws and the maths they run), in the order registered.
+(``register``: a figure's hand-written redraws and the maths they run), in the order registered;
+``embed.js`` draws the figures from their data blocks.
 Reads ``.js`` files only: the site's plugin and the twins' studio take it without importing any
 data or plotting library.
 """
@@ -14,7 +15,8 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 PAGE_JS = "vg-controls.js"  # the shared script's name on the site, beside BokehJS
-ENGINE = ("controls.js", "urlstate.js", "a11y.js", "print.js")
+FIRST_JS = "vg-first.js"  # what runs before the page is drawn (first.js), beside it
+ENGINE = ("controls.js", "urlstate.js", "a11y.js", "print.js", "embed.js")
 _REGISTERED: list[Path] = []
 
 
@@ -40,5 +42,11 @@ def page_js() -> str:
         "// vanishing_post: what the figures' controls run.\n"
         "window.vgControls = (() => {\n"
         + body
-        + "return {redraw, update, settingsInAddress, nameHandles, ...shared};\n})();\n"
+        + "return {redraw, update, settingsInAddress, nameHandles, embed, ...shared};\n})();\n"
     )
+
+
+def first_js() -> str:
+    """What a page with figures runs before it is drawn (``first.js``): marks the page as one
+    whose scripts run, and unmarks it if the page script never arrives."""
+    return (HERE / "first.js").read_text()

@@ -16,6 +16,7 @@ one machine write identical files.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import math
@@ -44,6 +45,7 @@ SHOTS = 3  # pictures taken of one figure, at most, to get one it did not move d
 # plots (or table), and their box; a page holds the live figure's place with it.
 LAYOUT = ("controls", "width", "height")
 LAYOUT_FILE = "layout"  # with the twins, what ``write`` saves
+DIGESTS = "sha256"  # in the layout file: each twin's hash, checked before a build keeps it
 WINDOW_HEIGHT = 3000  # tall enough for a figure's panels stacked on a phone
 BOKEHJS = ("bokeh", "bokeh-widgets")  # what a page with figures loads, in this order
 CHROMIUM_ENV = "VG_CHROMIUM"
@@ -353,17 +355,47 @@ def write(
     them. Returns the layouts."""
     measured = {name: dict(box) for name, (_, box) in shots.items()}
     files = {name: compact(png) for name, (png, _) in shots.items() if twins}
-    text = json.dumps(measured, sort_keys=True).encode()
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    text = json.dumps({**measured, DIGESTS: digests}, sort_keys=True).encode()
     save({**files, LAYOUT_FILE: text}, {**(twins or {}), LAYOUT_FILE: layout})
     return measured
 
 
-def read_layout(path: Path) -> dict[str, dict[str, float]] | None:
-    """The layout a build measured for a figure (``write``); None if there is none."""
+def _layout_file(path: Path) -> dict[str, Any] | None:
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        found = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return found if isinstance(found, dict) else None
+
+
+def read_layout(path: Path) -> dict[str, dict[str, float]] | None:
+    """The layout a build measured for a figure (``write``); None if there is none, or it is
+    damaged."""
+    found = _layout_file(path)
+    if found is None:
+        return None
+    found.pop(DIGESTS, None)
+    if not all(isinstance(box, dict) and set(LAYOUT) <= set(box) for box in found.values()):
+        return None
+    return found
+
+
+def intact(layout: Path, twins: Mapping[str, Path] | None) -> bool:
+    """Whether a figure's layout and twins on disk are whole and the very files drawn with it
+    (each twin's hash, kept in the layout file): a damaged one is drawn again."""
+    found = _layout_file(layout)
+    if found is None or read_layout(layout) is None:
+        return False
+    digests = found.get(DIGESTS, {})
+    for name, path in (twins or {}).items():
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            return False
+        if digests.get(name) != hashlib.sha256(data).hexdigest():
+            return False
+    return True
 
 
 def save(pictures: Mapping[str, bytes], paths: Mapping[str, Path]) -> None:

@@ -1,0 +1,29 @@
+// vg-first.js, run before the page is drawn (templates/figures.tmpl), apart from the page
+// script and BokehJS so that a slow or missing BokehJS delays none of it. Scripts run, so
+// figures.css keeps the twin of a figure not yet near the window from being rendered, and so
+// fetched (vg-js), until the figure comes near (vg-seen); a twin then shows until BokehJS has
+// drawn its figure. If the page script never arrives (blocked, missing), every twin shows once
+// the page has loaded.
+(() => {
+  const page = document.documentElement;
+  page.classList.add("vg-js");
+  const near = "IntersectionObserver" in window ? new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      entry.target.classList.add("vg-seen");
+      near.unobserve(entry.target);
+    }
+  }) : null;
+  // once parsed: before the deferred scripts (BokehJS, the page script) run
+  const watch = () => {
+    for (const figure of document.querySelectorAll("figure.vg-figure")) {
+      if (near) near.observe(figure);
+      else figure.classList.add("vg-seen");
+    }
+  };
+  if (document.readyState === "loading") document.addEventListener("readystatechange", watch, {once: true});
+  else watch();
+  addEventListener("load", () => {
+    if (!window.vgControls) page.classList.remove("vg-js");
+  });
+})();
