@@ -109,19 +109,18 @@ class FigureShortcode(ShortcodePlugin):
     def _placed(self, parts: dict, key: str) -> tuple[str, list[str]]:
         """The figure's HTML, holding the place of the live figure as the studio measured it
         (written by the vg_twins task, which the page waits for if it is drawing it), and the
-        files the page then depends on: that layout and the figure's twins."""
+        file the page then depends on: the note of what that layout is drawn from (there even
+        while a damaged layout or twin is drawn again, so no page waits on a missing file)."""
         from vanishing_post.engine.drawing import DRAWER
         from vanishing_post.engine.markup import render_figure
-        from vanishing_post.engine.site_paths import layout_path, site_paths
+        from vanishing_post.engine.site_paths import layout_path, stamp_path
         from vanishing_post.engine.twins import read_layout
 
         DRAWER.twins_of(key)
-        layout = layout_path(self.site.config["CACHE_FOLDER"], key)
-        output = Path(self.site.config["OUTPUT_FOLDER"])
-        twins = [output / path for path in site_paths(key)] if parts.get("twin") else []
-        # a file missing is a twin that failed: vg_twins_wait names it and fails the build
-        made = [str(path) for path in (layout, *twins) if path.is_file()]
-        return render_figure(parts, read_layout(layout)), made
+        cache = self.site.config["CACHE_FOLDER"]
+        stamp = stamp_path(cache, key)
+        made = [str(stamp)] if stamp.is_file() else []
+        return render_figure(parts, read_layout(layout_path(cache, key))), made
 
     def _check_template(self, post, name: str) -> None:
         """A figure in a post whose template does not load BokehJS would never draw."""

@@ -3,7 +3,9 @@
 Nikola stamps each feed's ``lastBuildDate`` with the time of the build and each sitemap entry
 with its output file's modification time, so two builds of one commit differ. Both get one date
 instead: ``SOURCE_DATE_EPOCH`` when set (the reproducible-builds convention), else the newest
-post's date.
+post's date. That date is a declared input of every task that writes a feed or a sitemap
+(``.xml``): a new ``SOURCE_DATE_EPOCH``, or a newest post that changed, rewrites them at the
+next build, as a clean build would write them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 from collections.abc import Iterable, Mapping
 
 from nikola.plugin_categories import ConfigPlugin
+from nikola.utils import config_changed
 
 UTC = datetime.UTC
 
@@ -56,7 +59,18 @@ class ReproducibleDates(ConfigPlugin):
                 "%Y-%m-%dT%H:%M:00Z"
             )
         source_date(os.environ, ())  # a bad SOURCE_DATE_EPOCH stops the build before it starts
+        generate = site.gen_tasks
+
+        def dated_tasks(*args, **kwargs):
+            for task in generate(*args, **kwargs):
+                if any(str(target).endswith(".xml") for target in task.get("targets", ())):
+                    dated = config_changed({"date": self.date().isoformat()}, self.name)
+                    task["uptodate"] = [*task.get("uptodate", ()), dated]
+                yield task
+
+        site.gen_tasks = dated_tasks
         return None
 
     def date(self) -> datetime.datetime:
+        self.site.scan_posts()  # the posts' dates (read once; a no-op once they are)
         return source_date(os.environ, (post.date for post in self.site.timeline))

@@ -14,9 +14,12 @@ cold ``nikola build`` starts the drawing processes and the browser as this plugi
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import sys
+import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
@@ -86,21 +89,39 @@ def _key(slug: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "page"
 
 
-def _hand_over(figure: tuple, cache: object) -> None:
+def _hand_over(figure: tuple, cache: object, stamp: str, drawn_from: tuple) -> None:
     """Hand a figure (name, arguments, key, number, twins' paths by width, layout's path) to
     the drawer: its parts, made where the figure ``cache`` lacks them (the page asks for them),
     then drawn in the studio for its twins and its layout; vg_twins_wait waits for them at the
-    end."""
+    end. First the figure's ``stamp`` notes what it is drawn from (``drawn_from``: settings,
+    and the files, hashed), rewritten only when that changes: the page depends on it."""
     from vanishing_post.engine.drawing import DRAWER, Job
-    from vanishing_post.engine.twins import TwinError
+    from vanishing_post.engine.params import FigureError
 
     name, raw, key, number, twins, layout = figure
+    settings, files = drawn_from
+    digests = {path: hashlib.sha256(Path(path).read_bytes()).hexdigest() for path in files}
+    _note(Path(stamp), json.dumps({"settings": settings, "files": digests}, sort_keys=True))
     paths = {width: Path(path) for width, path in twins.items()} if twins else None
     try:
         job = Job(name, raw, key, number, paths, Path(layout), cache.get(name, raw, key, number))
         DRAWER.submit(job)
-    except TwinError as error:  # no browser: one line saying how to get one
+    except FigureError as error:  # no browser, or a cache it cannot read: one line
         raise SystemExit(f"ERROR: {error}") from None
+
+
+def _note(path: Path, text: str) -> None:
+    """``path`` holding ``text``, written (whole) only when it differs."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, ValueError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(partial, path)
 
 
 def _intact(twins: dict[str, str] | None, layout: str) -> bool:
@@ -154,6 +175,7 @@ class FigureTwins(Task):
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
         self.inject_dependency("render_posts", self.name)
+        self.drawn: set[str] = set()  # every twin and layout a task writes (vg_twins_wait)
         from vanishing_post.engine import registry
         from vanishing_post.engine.drawing import DRAWER
 
@@ -201,14 +223,16 @@ class FigureTwins(Task):
                         f" {other} ('{slug}-1', ...), allowed: slugs that differ in their"
                         " letters or digits"
                     )
-                yield from self._tasks(figures, slug, cache)
+                for task in self._tasks(figures, slug, cache):
+                    self.drawn.update(os.path.normpath(t) for t in task["targets"])
+                    yield task
 
     def _tasks(self, figures: list, slug: str, cache: object):
         """A task per figure of a page (``figure_shortcodes``): its twins (a table has none)
         and its layout, as the studio measures them."""
         from vanishing_post.engine.params import FigureError
         from vanishing_post.engine.registry import FIGURES
-        from vanishing_post.engine.site_paths import layout_path, site_paths
+        from vanishing_post.engine.site_paths import layout_path, site_paths, stamp_path
 
         config = self.site.config
         output = config["OUTPUT_FOLDER"]
@@ -230,16 +254,16 @@ class FigureTwins(Task):
                 paths = (os.path.join(output, *p.split("/")) for p in site_paths(key))
                 twins = dict(zip(("wide", "narrow"), paths, strict=True))
             layout = str(layout_path(config["CACHE_FOLDER"], key))
+            stamp = str(stamp_path(config["CACHE_FOLDER"], key))
             figure = (name, raw, key, number, twins, layout)
+            settings = repr((name, sorted(values.items()), drawn_with))
+            files = sorted(str(p) for p in cache.sources.twin_files(name)) + stylesheets
             yield {
                 "basename": self.name,
                 "name": layout,
-                "file_dep": sorted(str(p) for p in cache.sources.twin_files(name)) + stylesheets,
-                "targets": [*(twins or {}).values(), layout],
-                "actions": [(_hand_over, (figure, cache))],
-                "uptodate": [
-                    config_changed(repr((name, sorted(values.items()), drawn_with))),
-                    (_intact, (twins, layout)),
-                ],
+                "file_dep": files,
+                "targets": [*(twins or {}).values(), layout, stamp],
+                "actions": [(_hand_over, (figure, cache, stamp, (settings, files)))],
+                "uptodate": [config_changed(settings), (_intact, (twins, layout))],
                 "clean": True,
             }

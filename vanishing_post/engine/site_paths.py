@@ -34,3 +34,11 @@ LAYOUTS = "vg_layouts"  # in the site's cache folder: not published, read by the
 def layout_path(cache_folder: str | Path, key: str) -> Path:
     """Where a build keeps what the studio measured of the figure ``key``'s live layout."""
     return Path(cache_folder) / LAYOUTS / f"{key}.json"
+
+
+def stamp_path(cache_folder: str | Path, key: str) -> Path:
+    """Where a build notes what the figure ``key``'s twins and layout are drawn from: what its
+    page depends on. Written as the figure is handed over (before any page is checked), it is
+    there even while the layout itself is being drawn again; it changes only when what the
+    layout is drawn from does."""
+    return Path(cache_folder) / LAYOUTS / f"{key}.drawn"
