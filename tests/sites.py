@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -54,20 +55,35 @@ def copy_site(destination: Path) -> Path:
     return destination
 
 
-def nikola(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def nikola(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``nikola ARGS`` in ``root``, in this environment or ``env``."""
     return subprocess.run(
         [sys.executable, "-m", "nikola", *args],
         cwd=root,
+        env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=900,
     )
 
 
-def build(root: Path) -> Build:
+def build(root: Path, env: dict[str, str] | None = None) -> Build:
     """``nikola build --strict`` in ``root``, the way an author runs it."""
-    done = nikola(root, "build", "--strict")
+    done = nikola(root, "build", "--strict", env=env)
     return Build(root, done.returncode, done.stdout + done.stderr)
+
+
+def environment(**changes: str | None) -> dict[str, str]:
+    """This process's environment with ``changes`` (None: the variable unset)."""
+    env = dict(os.environ)
+    for name, value in changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
 
 
 EXTRA = "vanishing_post.content.extra_figures"

@@ -195,17 +195,16 @@ def test_a_cache_whose_folder_is_a_file_is_named(tmp_path: Path) -> None:
 
 def test_a_full_disk_is_named_and_leaves_no_part_behind(tmp_path: Path, monkeypatch) -> None:
     import errno
-    import tempfile
+    import os
 
     cache = FigureCache(tmp_path / "cache", package(tmp_path))
-    opened = tempfile.NamedTemporaryFile
+    opened = os.fdopen
 
     class Full:
         """A file the disk has no room for: opened, but every write fails."""
 
         def __init__(self, *args, **kwargs) -> None:
             self.file = opened(*args, **kwargs)
-            self.name = self.file.name
 
         def __enter__(self):
             return self
@@ -213,10 +212,11 @@ def test_a_full_disk_is_named_and_leaves_no_part_behind(tmp_path: Path, monkeypa
         def __exit__(self, *exc) -> None:
             self.file.close()
 
-        def write(self, text: str) -> None:
+        def write(self, data: bytes) -> None:
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("vanishing_post.engine.cache.tempfile.NamedTemporaryFile", Full)
+    monkeypatch.setattr(os, "fdopen", Full)
     with pytest.raises(FigureError, match=r"cannot be written \(No space left on device\)"):
         cache.parts(*FIGURE, drawing("<div>drawn</div>", []))
+    monkeypatch.undo()
     assert list((tmp_path / "cache").iterdir()) == []

@@ -4,18 +4,15 @@ sources gives. Real builds of copies of the site; the sequence comes from a seed
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.sites import copy_site
+from tests.sites import build, copy_site, environment
 
 pytestmark = pytest.mark.slow  # real builds
 
@@ -79,21 +76,9 @@ EDITS: list[Callable[[Path, random.Random], str]] = [
 ]
 
 
-def build(root: Path, epoch: str | None) -> str:
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    if epoch:
-        env["SOURCE_DATE_EPOCH"] = epoch
-    done = subprocess.run(
-        [sys.executable, "-m", "nikola", "build", "--strict"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    log = done.stdout + done.stderr
-    assert done.returncode == 0, log
-    return log
+def build_with(root: Path, epoch: str | None) -> None:
+    done = build(root, environment(SOURCE_DATE_EPOCH=epoch))
+    assert done.returncode == 0, done.log
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -104,17 +89,17 @@ def test_incremental_builds_after_random_edits_end_as_a_clean_build(tmp_path: Pa
     pick = random.Random(SEED)
     root = copy_site(tmp_path / "edited")
     epoch = None
-    build(root, epoch)
+    build_with(root, epoch)
     done = []
     for _ in range(STEPS):
         edit = pick.choice(EDITS)
         done.append(edit(root, pick))
         epoch = pick.choice([None, "1900000000", "1950000000"])
         done.append(f"SOURCE_DATE_EPOCH={epoch}")
-        build(root, epoch)
+        build_with(root, epoch)
     clean = tmp_path / "clean"
     shutil.copytree(root, clean, ignore=shutil.ignore_patterns("output", "cache", ".doit.db*"))
-    build(clean, epoch)
+    build_with(clean, epoch)
     edited, fresh = files(root / "output"), files(clean / "output")
     differ = sorted(n for n in edited.keys() | fresh.keys() if edited.get(n) != fresh.get(n))
     assert differ == [], f"seed {SEED}, edits {done}: differ from a clean build: {differ}"

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
 
-from tests.sites import Build, build, copy_site
+from tests.sites import Build, build, copy_site, environment
 
 pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
 
@@ -74,40 +72,21 @@ def test_source_date_epoch_dates_feeds_and_sitemaps_at_the_next_build(second: Bu
     """The date is a declared input: setting SOURCE_DATE_EPOCH, then unsetting it, rewrites
     the feeds and sitemaps of a built site with nothing else changed, as clean builds would."""
     before = files(second.output)
-    done = run(second.root, {"SOURCE_DATE_EPOCH": str(NOVEMBER_2030)})
-    assert done.returncode == 0, done.stdout + done.stderr
+    done = build(second.root, environment(SOURCE_DATE_EPOCH=str(NOVEMBER_2030)))
+    assert done.returncode == 0, done.log
     rss = (second.output / "rss.xml").read_text()
     assert "<lastBuildDate>Mon, 04 Nov 2030 05:20:00 GMT</lastBuildDate>" in rss
     assert "<lastmod>2030-11-04T05:20:00Z</lastmod>" in (second.output / "sitemap.xml").read_text()
-    unset = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    done = subprocess.run(
-        [sys.executable, "-m", "nikola", "build", "--strict"],
-        cwd=second.root,
-        env=unset,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    done = build(second.root, environment(SOURCE_DATE_EPOCH=None))
+    assert done.returncode == 0, done.log
     assert files(second.output) == before
 
 
 @pytest.mark.parametrize("value", ["yesterday", "1.5e9", "99999999999999999999"])
 def test_a_bad_source_date_epoch_stops_the_build_in_one_line(tmp_path: Path, value: str) -> None:
     root = copy_site(tmp_path / "site")
-    done = run(root, {"SOURCE_DATE_EPOCH": value})
+    done = build(root, environment(SOURCE_DATE_EPOCH=value))
     assert done.returncode != 0
-    assert f"ERROR: SOURCE_DATE_EPOCH={value!r}: allowed: whole seconds since 1970" in done.stderr
-    assert "Traceback" not in done.stderr
+    assert f"ERROR: SOURCE_DATE_EPOCH={value!r}: allowed: whole seconds since 1970" in done.log
+    assert "Traceback" not in done.log
     assert not (root / "output").exists()
-
-
-def run(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nikola", "build", "--strict"],
-        cwd=root,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )

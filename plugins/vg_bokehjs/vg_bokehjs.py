@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from nikola import utils
@@ -63,15 +62,6 @@ class BokehJS(Task):
 
 
 def _write(path: str, text: str) -> None:
-    """Write ``path`` whole: a new file beside it (never through a link planted there),
-    renamed into place."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".part")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(partial, 0o644)
-        os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
+    from vanishing_post.engine.files import write_whole
+
+    write_whole(path, text.encode("utf-8"))

@@ -19,7 +19,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
@@ -96,32 +95,19 @@ def _hand_over(figure: tuple, cache: object, stamp: str, drawn_from: tuple) -> N
     end. First the figure's ``stamp`` notes what it is drawn from (``drawn_from``: settings,
     and the files, hashed), rewritten only when that changes: the page depends on it."""
     from vanishing_post.engine.drawing import DRAWER, Job
+    from vanishing_post.engine.files import note
     from vanishing_post.engine.params import FigureError
 
     name, raw, key, number, twins, layout = figure
     settings, files = drawn_from
     digests = {path: hashlib.sha256(Path(path).read_bytes()).hexdigest() for path in files}
-    _note(Path(stamp), json.dumps({"settings": settings, "files": digests}, sort_keys=True))
+    note(stamp, json.dumps({"settings": settings, "files": digests}, sort_keys=True))
     paths = {width: Path(path) for width, path in twins.items()} if twins else None
     try:
         job = Job(name, raw, key, number, paths, Path(layout), cache.get(name, raw, key, number))
         DRAWER.submit(job)
     except FigureError as error:  # no browser, or a cache it cannot read: one line
         raise SystemExit(f"ERROR: {error}") from None
-
-
-def _note(path: Path, text: str) -> None:
-    """``path`` holding ``text``, written (whole) only when it differs."""
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return
-    except (OSError, ValueError):
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(partial, path)
 
 
 def _intact(twins: dict[str, str] | None, layout: str) -> bool:

@@ -11,11 +11,13 @@ every ``.html`` file, drops the end tags lxml added, leaving the ``<img>`` besid
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
+import sys
+from pathlib import Path
 
 from nikola.plugin_categories import ConfigPlugin
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # HTML's void elements lxml's writer closes; nothing else is touched
 END_TAGS = re.compile(rb"</(?:source|track|wbr)>")
@@ -26,17 +28,10 @@ def drop_void_end_tags(path: str) -> None:
     with open(path, "rb") as page:
         html = page.read()
     fixed = END_TAGS.sub(b"", html)
-    if fixed == html:
-        return
-    handle, partial = tempfile.mkstemp(dir=os.path.dirname(path) or ".", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(fixed)
-        os.chmod(partial, 0o644)
-        os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
+    if fixed != html:
+        from vanishing_post.engine.files import write_whole
+
+        write_whole(path, fixed)
 
 
 class VoidElements(ConfigPlugin):
@@ -46,6 +41,8 @@ class VoidElements(ConfigPlugin):
 
     def set_site(self, site):
         super().set_site(site)
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
         filters = site.config.setdefault("FILTERS", {})
         html = filters.setdefault(".html", [])
         if drop_void_end_tags not in html:

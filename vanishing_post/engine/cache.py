@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from vanishing_post.engine.files import note, write_whole
 from vanishing_post.engine.sources import PACKAGE, Sources, package_files
 
 # An entry: the parts, and the hash of their JSON (an entry cut short or changed is drawn again).
@@ -82,11 +81,9 @@ class FigureCache:
         """A file in the cache holding ``value``, rewritten only when it changes: a dependency."""
         path = self.folder / name
         try:
-            if path.read_text(encoding="utf-8") == value:
-                return str(path)
-        except OSError:
-            pass
-        self._write(path, value)
+            note(path, value)
+        except OSError as error:
+            raise _unusable(path, "written", error, self.folder) from None
         return str(path)
 
     def has(self, name: str, raw: Mapping[str, Any], key: str, number: int | None) -> bool:
@@ -139,16 +136,7 @@ class FigureCache:
         """Write whole or not at all: another build never reads half an entry. FigureError
         naming the cache if it cannot be written."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=self.folder, suffix=".tmp", delete=False
-            ) as part:
-                try:
-                    part.write(text)
-                except BaseException:
-                    os.unlink(part.name)
-                    raise
-            os.replace(part.name, path)
+            write_whole(path, text.encode("utf-8"))
         except OSError as error:
             raise _unusable(path, "written", error, self.folder) from None
 

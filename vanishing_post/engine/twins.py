@@ -29,6 +29,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from vanishing_post.engine.files import write_all
 from vanishing_post.engine.markup import environment
 from vanishing_post.engine.params import FigureError
 from vanishing_post.engine.scripts import page_js
@@ -399,21 +400,6 @@ def intact(layout: Path, twins: Mapping[str, Path] | None) -> bool:
 
 
 def save(pictures: Mapping[str, bytes], paths: Mapping[str, Path]) -> None:
-    """Write each file to its path, all whole or none: each goes to a new file beside its
-    place (never through a link planted there), then all are renamed in."""
-    written: list[tuple[str, Path]] = []
-    try:
-        for name, path in paths.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, partial = tempfile.mkstemp(
-                dir=path.parent, prefix=f".{path.name}.", suffix=".part"
-            )
-            written.append((partial, path))
-            with os.fdopen(handle, "wb") as out:
-                out.write(pictures[name])
-            os.chmod(partial, 0o644)
-        for partial, path in written:
-            os.replace(partial, path)
-    finally:
-        for partial, _ in written:
-            Path(partial).unlink(missing_ok=True)
+    """Write each file to its path, all whole or none (``files.write_all``: never through a
+    link planted there)."""
+    write_all({Path(path): pictures[name] for name, path in paths.items()})
