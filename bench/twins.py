@@ -62,10 +62,11 @@ def old_path() -> dict[str, float]:
 def new_path() -> dict[str, float]:
     """The new twins of every figure with a drawing, in a studio opened in this process."""
     from vanishing_post.engine.embed import figure_html
-    from vanishing_post.engine.registry import FIGURES
+    from vanishing_post.engine.registry import FIGURES, content_modules, load
     from vanishing_post.engine.render import holoviews
     from vanishing_post.engine.twins import Studio
 
+    load(content_modules(ROOT / "conf.py"))  # the site's figures register as its build loads them
     holoviews()
     drawn = [n for n, s in FIGURES.items() if s.draw is not None]
     fragments = [figure_html(n, {}, key=f"bench-{i}", number=i) for i, n in enumerate(drawn, 1)]
