@@ -103,6 +103,10 @@ FAVICONS = (("icon", "/favicon.svg", "any"),)
 # prose edit draws none again.
 VG_FIGURES = os.environ.get("VG_FIGURES", "on") != "off"
 
+# The longest a build waits for one figure to be made or its twins drawn, in seconds: a
+# figure whose code never returns then stops the build with one line naming it.
+VG_DRAW_WAIT_S = 300
+
 # The longest a `nikola build` waits for another build in this folder (`make serve`
 # rebuilding) before it stops with one line, in seconds (plugins/vg_lock).
 VG_BUILD_WAIT_S = 600

@@ -95,13 +95,23 @@ EXTRA_HEADER = (
 
 
 def build_with_figure(
-    root: Path, content_code: str, post_name: str, post: str, script: str = ""
+    root: Path,
+    content_code: str,
+    post_name: str,
+    post: str,
+    script: str = "",
+    settings: dict[str, str] | None = None,
 ) -> Build:
     """A copy of the site in ``root`` with one more content module, ``content_code`` (extra
     figures, and ``script`` beside it as ``extra_figures.js`` if given), named in its conf.py,
-    and whose only post is ``post``, built: nothing of Nikola replaced, no engine file
-    touched."""
+    with ``settings`` of conf.py given other values (Python text), and whose only post is
+    ``post``, built: nothing of Nikola replaced, no engine file touched."""
     copy_site(root)
+    conf = root / "conf.py"
+    for name, value in (settings or {}).items():
+        text, found = re.subn(rf"(?m)^{name} = .*$", f"{name} = {value}", conf.read_text())
+        assert found == 1, f"conf.py sets no {name}"
+        conf.write_text(text)
     module = root / Path(*EXTRA.split(".")).with_suffix(".py")
     module.write_text(EXTRA_HEADER + content_code)
     if script:

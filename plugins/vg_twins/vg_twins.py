@@ -166,7 +166,8 @@ class FigureTwins(Task):
         from vanishing_post.engine.drawing import DRAWER
 
         content = site.config[registry.SETTING]
-        DRAWER.use(site.config["VG_TWIN_WIDTHS"], _stylesheets(site), content)
+        wait_s = site.config.get("VG_DRAW_WAIT_S", 300)
+        DRAWER.use(site.config["VG_TWIN_WIDTHS"], _stylesheets(site), content, wait_s)
         if _cold(site):  # the plotting libraries' import then overlaps Nikola reading the site
             DRAWER.start()
         return None

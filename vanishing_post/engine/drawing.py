@@ -29,6 +29,7 @@ from typing import Any
 
 from vanishing_post.engine import twins
 from vanishing_post.engine.markup import render_figure
+from vanishing_post.engine.params import FigureError
 
 # What the forkserver imports once, before forking the pool's processes: the build's own main
 # module (each process would import it again otherwise), the plotting libraries and the
@@ -41,8 +42,9 @@ PRELOAD = (
     "vanishing_post.engine.registry",
     "vanishing_post.engine.embed",
 )
-FRAGMENT_S = 300.0  # the longest a page waits for its fragment (the pool may be importing)
-TWIN_S = 300.0  # the longest the end of the build waits for the last twin
+# The longest a page waits for its fragment, and the end of the build for a twin (the pool may
+# be importing); the site sets its own (conf.py, VG_DRAW_WAIT_S).
+WAIT_S = 300.0
 CLOSE_S = 30.0  # the longest an ending build waits for the browser to close
 # Figures the studio draws at once, each in pages of its own: one per two cores (one figure
 # keeps a core busy between BokehJS and the photograph; on two cores, the fragments need the other).
@@ -99,8 +101,9 @@ class Drawer:
         widths: Mapping[str, Sequence[int]] = twins.WIDTHS,
         stylesheets: Iterable[Path] = (),
         content: Sequence[str] = (),
+        wait_s: float = WAIT_S,
     ) -> None:
-        self.use(widths, stylesheets, content)
+        self.use(widths, stylesheets, content, wait_s)
         self.make = make_fragment  # what a pool process runs for a figure
         self._pool: ProcessPoolExecutor | None = None
         self._camera: _Camera | None = None
@@ -113,9 +116,12 @@ class Drawer:
         widths: Mapping[str, Sequence[int]],
         stylesheets: Iterable[Path],
         content: Sequence[str] = (),
+        wait_s: float = WAIT_S,
     ) -> None:
-        """The twins' widths, the stylesheets of the pages they are drawn for, and the content
-        modules whose figures the pool's processes make (imported once, before they fork)."""
+        """The twins' widths, the stylesheets of the pages they are drawn for, the content
+        modules whose figures the pool's processes make (imported once, before they fork), and
+        the longest to wait for one figure."""
+        self._wait_s = float(wait_s)
         self._widths = {name: tuple(w) for name, w in widths.items()}
         self._stylesheets = [Path(p) for p in stylesheets]
         self._content = list(content)
@@ -209,11 +215,12 @@ class Drawer:
         ):
             return None
         try:
-            return figure.fragment.result(timeout=FRAGMENT_S)
+            return figure.fragment.result(timeout=self._wait_s)
         except Late:
-            raise RuntimeError(
-                f"figure '{name}' ({key}): no fragment from the drawing processes after "
-                f"{FRAGMENT_S:g} s"
+            self._kill_workers()
+            raise FigureError(
+                f"figure '{name}' ({key}): not made within {self._wait_s:g} s (VG_DRAW_WAIT_S"
+                " in conf.py), allowed: a figure whose code returns"
             ) from None
 
     def twins_of(self, key: str) -> None:
@@ -224,9 +231,9 @@ class Drawer:
         if figure is None:
             return
         try:
-            figure.fragment.result(timeout=FRAGMENT_S)
+            figure.fragment.result(timeout=self._wait_s)
             if figure.twins is not None:
-                figure.twins.result(timeout=TWIN_S)
+                figure.twins.result(timeout=self._wait_s)
         except Exception:
             pass
         if self._camera.opened.done() and self._camera.opened.exception() is not None:
@@ -240,13 +247,14 @@ class Drawer:
         failed = []
         try:
             for figure in self._figures.values():
-                figure.fragment.result(timeout=FRAGMENT_S)  # its twins are asked for by then
+                figure.fragment.result(timeout=self._wait_s)  # its twins are asked for by then
                 if figure.twins is None:
                     continue
                 try:
-                    figure.twins.result(timeout=TWIN_S)
+                    figure.twins.result(timeout=self._wait_s)
                 except Late:
-                    failed.append(_failed(figure.job, f"not drawn after {TWIN_S:g} s"))
+                    self._kill_workers()
+                    failed.append(_failed(figure.job, f"not drawn after {self._wait_s:g} s"))
                 except Exception as error:
                     failed.append(_failed(figure.job, _reason(figure.job, error)))
             opened = self._camera.opened.exception()
@@ -256,6 +264,15 @@ class Drawer:
             raise opened
         if failed:
             raise RuntimeError("static twins not drawn: " + "; ".join(failed))
+
+    def _kill_workers(self) -> None:
+        """A figure was not made in time: its process may never return. concurrent.futures
+        (Python 3.11) cannot stop a process in the middle of a call (terminate_workers comes in
+        3.14), and Python's exit waits for the pool's processes before any exit handler runs:
+        kill them now (the pool is then broken; what is left fails, each named)."""
+        processes = getattr(self._pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.kill()
 
     def abandon(self) -> None:
         """Stop for a build that ended early (an author's mistake): jobs not begun are dropped,
