@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,6 +51,13 @@ def twins(root: Path) -> list[Path]:
     return sorted((root / "output" / "figures").glob("*.png"))
 
 
+def scripts(root: Path) -> list[Path]:
+    """The scripts this project puts on the site: BokehJS (copied) and the page scripts
+    (written). Nikola's own theme assets are Nikola's copies, not checked."""
+    folder = root / "output" / "assets" / "js"
+    return sorted([*folder.glob("bokeh-*.js"), *folder.glob("vg-*.js")])
+
+
 def layouts(root: Path) -> list[Path]:
     return sorted((root / "cache" / "vg_layouts").glob("*.json"))
 
@@ -69,8 +77,9 @@ def cut(path: Path) -> None:
 
 
 def planted_link(path: Path) -> None:
-    elsewhere = path.with_name("elsewhere.bin")
-    elsewhere.write_bytes(b"not a twin")
+    """``path`` made a link to a file outside the site, which a build must not write through."""
+    elsewhere = Path(tempfile.mkdtemp()) / "elsewhere.bin"
+    elsewhere.write_bytes(b"not ours")
     path.unlink()
     path.symlink_to(elsewhere)
 
@@ -89,6 +98,8 @@ FAULTS = [
     ("a link planted at each twin", damage_each(twins, planted_link), False),
     ("layouts cut short", damage_each(layouts, cut), False),
     ("a twin no figure has", stray_twin, False),
+    ("the page scripts and BokehJS cut short", damage_each(scripts, cut), False),
+    ("a link planted at each page script", damage_each(scripts, planted_link), False),
 ]
 
 
@@ -117,4 +128,5 @@ def test_a_damaged_artefact_is_never_served_and_the_next_build_heals_it(
     healed, clean = files(built / "output"), files(site.output)
     differ = sorted(n for n in healed.keys() | clean.keys() if healed.get(n) != clean.get(n))
     assert differ == [], differ
-    assert not [p for p in (built / "output" / "figures").iterdir() if p.is_symlink()]
+    links = [p for p in (built / "output").rglob("*") if p.is_symlink()]
+    assert links == [], links

@@ -37,7 +37,8 @@ class BokehJS(Task):
                 "name": target,
                 "file_dep": [str(source)],
                 "targets": [target],
-                "actions": [(utils.copy_file, (str(source), target))],
+                "actions": [(_copy, (str(source), target))],
+                "uptodate": [(_holds, (target, str(source)))],
                 "clean": True,
             }
         from vanishing_post.engine.scripts import FIRST_JS, HERE, PAGE_JS, first_js, page_js
@@ -56,9 +57,34 @@ class BokehJS(Task):
             "file_dep": sorted(str(p) for p in sources),
             "targets": [target],
             "actions": [(_write, (target, script))],
-            "uptodate": [utils.config_changed({"script": script}, f"vg_bokehjs:{name}")],
+            "uptodate": [
+                utils.config_changed({"script": script}, f"vg_bokehjs:{name}"),
+                (_holds_text, (target, script)),
+            ],
             "clean": True,
         }
+
+
+def _holds(target: str, source: str) -> bool:
+    """Whether the site's copy is the installed file, byte for byte: a damaged or replaced
+    copy is copied again, never kept because it exists."""
+    try:
+        return Path(target).read_bytes() == Path(source).read_bytes()
+    except OSError:
+        return False
+
+
+def _holds_text(target: str, text: str) -> bool:
+    try:
+        return Path(target).read_text(encoding="utf-8") == text
+    except (OSError, ValueError):
+        return False
+
+
+def _copy(source: str, target: str) -> None:
+    from vanishing_post.engine.files import write_whole
+
+    write_whole(target, Path(source).read_bytes())
 
 
 def _write(path: str, text: str) -> None:
