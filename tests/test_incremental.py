@@ -66,11 +66,26 @@ PACKAGE_EDITS = {  # a comment appended to one package file
     "the rendering path": "engine/embed.py",  # every fragment, so every twin
     "the twins' drawing": "engine/twins.py",  # every twin, no fragment
 }
+# A module no figure is made from, added to content and then deleted: the posts that use
+# figures depend on every package file (by one hash), so a deleted one must not break a build.
+SPARE = "content/spare.py"
+
+
+def add_spare(root: Path) -> None:
+    (root / "vanishing_post" / SPARE).write_text('"""Notes for a figure to come."""\n')
+
+
+def delete_spare(root: Path) -> None:
+    (root / "vanishing_post" / SPARE).unlink()
+
+
 EDITS = {
     "nothing": lambda root: None,
     "prose": edit_prose,
     "one figure's arguments": edit_one_figure,
     **{edit: edit_package(path) for edit, path in PACKAGE_EDITS.items()},
+    "a module added": add_spare,
+    "that module deleted": delete_spare,
 }
 SHORTCODE = re.compile(r"\{\{% figure ([\w-]+)")
 
@@ -91,7 +106,7 @@ def affected(root: Path, edit: str, twins: bool) -> list[str]:
     what really runs in tests/test_sources.py)."""
     from vanishing_post.engine.sources import Sources
 
-    if edit in ("nothing", "prose"):
+    if edit in ("nothing", "prose", "a module added", "that module deleted"):
         return []
     if edit == "one figure's arguments":
         return ["decay"]
@@ -152,6 +167,14 @@ def test_a_prose_edit_rebuilds_the_post_without_drawing_figures(rebuilds) -> Non
     assert f"render_pages:output/{POST}index.html" in prose.ran
     assert prose.drawn == 0
     assert NEW_PROSE in (root / "output" / POST / "index.html").read_text()
+
+
+@pytest.mark.parametrize("edit", ["a module added", "that module deleted"])
+def test_a_module_added_or_deleted_rebuilds_the_posts_without_drawing(rebuilds, edit) -> None:
+    _, results = rebuilds
+    compiled = f"render_posts:cache/posts/{Path(POST_SOURCE).stem}.html"
+    assert compiled in results[edit].ran, results[edit].log
+    assert results[edit].drawn == 0
 
 
 @pytest.mark.parametrize("edit", list(EDITS))

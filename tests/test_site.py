@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from importlib.metadata import version
 from pathlib import Path
@@ -179,10 +180,23 @@ def test_no_fixed_width_plot_overflows_the_column(site: Build) -> None:
     assert "900px" not in html
 
 
-def test_editing_the_package_rebuilds_the_post(site: Build) -> None:
+def test_editing_the_package_rebuilds_the_post(site: Build, tmp_path: Path) -> None:
+    """The post depends on one file holding a hash of every package file (so deleting one
+    cannot break a build), and that hash changes with any of them."""
+    from vanishing_post.engine import sources
+
     deps = (site.root / "cache" / "posts" / "rnns-and-vanishing-gradients.html.dep").read_text()
-    assert "vanishing_post/content/maths.py" in deps
-    assert "vanishing_post/content/maths.js" in deps
+    assert "vanishing_post/" not in deps, deps
+    marks = [site.root / d for d in deps.split() if Path(d).name == "package"]
+    assert marks, deps
+    package = site.root / "vanishing_post"
+    made_from = (".py", ".js", ".html")
+    assert {m.read_text() for m in marks} >= {sources.digest(made_from, package)}
+    for edited in ("content/maths.py", "content/maths.js", "engine/templates/figure.html"):
+        copy = tmp_path / edited.replace("/", "-")
+        shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+        (copy / edited).write_text((copy / edited).read_text() + "\n")
+        assert sources.digest(made_from, copy) not in {m.read_text() for m in marks}, edited
 
 
 @pytest.mark.parametrize("check", ["-l", "-f"])

@@ -18,13 +18,8 @@ from pathlib import Path
 from nikola.plugin_categories import ShortcodePlugin
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "vanishing_post"
 TEMPLATES = "FIGURE_TEMPLATES"  # conf.py: the templates that load BokehJS
-
-
-def _package_files() -> list[str]:
-    """Every file the figures are made from: editing one rebuilds the posts that use them."""
-    return sorted(str(p) for p in PACKAGE.rglob("*") if p.suffix in {".py", ".js", ".html"})
+MADE_FROM = (".py", ".js", ".html")  # the package's files figures are made from
 
 
 class FigureShortcode(ShortcodePlugin):
@@ -36,7 +31,7 @@ class FigureShortcode(ShortcodePlugin):
         super().set_site(site)
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
-        from vanishing_post.engine import registry
+        from vanishing_post.engine import registry, sources
         from vanishing_post.engine.cache import FigureCache
 
         registry.load(site.config[registry.SETTING])  # content registers its figures
@@ -54,7 +49,12 @@ class FigureShortcode(ShortcodePlugin):
         # VG_FIGURES (conf.py) as a file the posts depend on, so turning figures off or on
         # rebuilds them (a ####MAGIC####CONFIG dep would rebuild every post once more after a
         # clean build)
-        self._deps = _package_files() + [self._cache.mark("figures", "on" if self._draw else "off")]
+        # and the package's files, by one hash of them all: editing, adding, deleting or
+        # renaming one rebuilds the posts that use figures
+        self._deps = [
+            self._cache.mark("package", sources.digest(MADE_FROM)),
+            self._cache.mark("figures", "on" if self._draw else "off"),
+        ]
         return None
 
     def handler(self, *names, site=None, data=None, lang=None, post=None, **params):

@@ -13,12 +13,6 @@ from pathlib import Path
 from nikola.plugin_categories import ShortcodePlugin
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "vanishing_post"
-
-
-def _package_files() -> list[str]:
-    """The Python the numbers come from: editing it rebuilds the posts that quote them."""
-    return sorted(str(p) for p in PACKAGE.rglob("*.py"))
 
 
 class NumberShortcode(ShortcodePlugin):
@@ -30,10 +24,15 @@ class NumberShortcode(ShortcodePlugin):
         super().set_site(site)
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
-        from vanishing_post.engine import registry
+        from vanishing_post.engine import registry, sources
+        from vanishing_post.engine.files import note
 
         registry.load(site.config[registry.SETTING])
-        self._deps = _package_files()
+        # The Python the numbers come from, as one hash of it all (a deleted module must not
+        # break the next build): editing it rebuilds the posts that quote them.
+        made_from = Path(site.config["CACHE_FOLDER"]) / "vg_numbers" / "package"
+        note(made_from, sources.digest((".py",)))
+        self._deps = [str(made_from)]
         return None
 
     def handler(self, *names, site=None, data=None, lang=None, post=None, **params):

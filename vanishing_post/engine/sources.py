@@ -27,6 +27,7 @@ Imports by computed name (``importlib``) are not seen.
 from __future__ import annotations
 
 import ast
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,19 @@ def package_files(package: Path = PACKAGE) -> list[Path]:
     """The files figures can be made from, in a stable order: all but compiled Python and
     hidden files (an editor's swap files)."""
     return sorted(p for p in package.rglob("*") if p.is_file() and _kept(p.relative_to(package)))
+
+
+def digest(suffixes: Iterable[str], package: Path = PACKAGE) -> str:
+    """One hash of the names and contents of the package's files ending in ``suffixes``: a
+    single dependency for a page that depends on them all. A page depending on the files
+    themselves fails its next build once one is deleted or renamed (doit: "Dependent file does
+    not exist"); the hash changes instead."""
+    whole = hashlib.sha256()
+    for path in package_files(package):
+        if path.suffix in suffixes:
+            whole.update(path.relative_to(package).as_posix().encode() + b"\0")
+            whole.update(hashlib.sha256(path.read_bytes()).digest())
+    return whole.hexdigest()
 
 
 def _kept(path: Path) -> bool:
