@@ -302,7 +302,9 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def run(runs: int, noop_runs: int, loads: int) -> list[Row]:
+def run(
+    runs: int, noop_runs: int, loads: int, phone_loads: int = 3, before: str | None = None
+) -> list[Row]:
     from playwright.sync_api import sync_playwright
 
     rows: list[Row] = []
@@ -417,10 +419,22 @@ def run(runs: int, noop_runs: int, loads: int) -> list[Row]:
                 rows.append(Row("controls payload", "pending (bench/controls.py)"))
             else:
                 rows += controls_rows(module, browser, full_url, work / "full-0" / "output")
+            rows += phone_rows(browser, work / "full-0" / "output", phone_loads, before)
             browser.close()
         shutil.rmtree(work, ignore_errors=True)
     rows += frames_rows()
     return rows
+
+
+def phone_rows(browser, output: Path, loads: int, before: str | None) -> list[Row]:
+    """Issue 16's rows (bench/phone.py): the post on a throttled phone, ours beside the site
+    as it was before figures were drawn lazily; a failure is one row saying so."""
+    try:
+        from bench import phone
+
+        return phone.phone_rows(browser, output, before or phone.BEFORE, loads)
+    except Exception as error:
+        return [Row("phone profile (issue 16)", _failed(error, "bench/phone.py"))]
 
 
 def frames_rows() -> list[Row]:
@@ -476,8 +490,8 @@ def _shown(key: str, value: object) -> str:
     return f"{key} {value:.1f}" if isinstance(value, float) else f"{key} {value}"
 
 
-def _failed(error: Exception) -> str:
-    return f"bench/controls.py failed: {type(error).__name__}: {error}".replace("|", "/")
+def _failed(error: Exception, what: str = "bench/controls.py") -> str:
+    return f"{what} failed: {type(error).__name__}: {error}".replace("|", "/")
 
 
 def table(rows: list[Row]) -> str:
@@ -492,12 +506,25 @@ def main(argv: list[str] | None = None, write: Callable[[str], object] = print) 
     parser.add_argument("--runs", type=int, default=3, help="builds of each kind (default 3)")
     parser.add_argument("--noop-runs", type=int, default=9, help="no-op rebuilds (default 9)")
     parser.add_argument("--loads", type=int, default=5, help="page loads timed (default 5)")
+    parser.add_argument(
+        "--phone-loads", type=int, default=3, help="visits of each page on the phone (default 3)"
+    )
+    parser.add_argument(
+        "--before", help="git revision of the phone rows' reference (default: bench/phone.py's)"
+    )
     args = parser.parse_args(argv)
-    if min(args.runs, args.noop_runs, args.loads) < 1:
-        parser.error("--runs, --noop-runs and --loads must be at least 1")
+    if min(args.runs, args.noop_runs, args.loads, args.phone_loads) < 1:
+        parser.error("--runs, --noop-runs, --loads and --phone-loads must be at least 1")
+    if args.before is not None:
+        from bench.phone import check_revision
+
+        try:
+            check_revision(args.before)
+        except ValueError as error:
+            parser.error(str(error))
     if not Path(CHROMIUM).exists():
         sys.exit(f"bench: {CHROMIUM} is missing: `make chromium` installs Debian's chromium")
-    rows = run(args.runs, args.noop_runs, args.loads)
+    rows = run(args.runs, args.noop_runs, args.loads, args.phone_loads, args.before)
     import platform
 
     text = (
@@ -510,7 +537,10 @@ def main(argv: list[str] | None = None, write: Callable[[str], object] = print) 
         "of every process it starts are shown too) and "
         "of CPU seconds for the no-op rebuild (one process; steadier on a shared machine). "
         "Page weight is what Chromium loads for the post, served uncompressed; gzipped sizes "
-        "are each response gzipped at level 6.\n\n" + table(rows) + "\n"
+        "are each response gzipped at level 6. The phone rows (bench/phone.py) are a phone's "
+        "visits over Slow 4G with its CPU slowed 4x, the site served gzipped, beside the site "
+        "at the reference revision built in the same run, judged against issue 16's limits."
+        "\n\n" + table(rows) + "\n"
     )
     RESULTS.write_text(text)
     write(table(rows))

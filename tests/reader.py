@@ -49,13 +49,24 @@ def open_page(
 
 
 def wait_for_figures(visit: Visit, count: int) -> None:
-    """Wait until BokehJS has drawn ``count`` documents and every view is idle."""
+    """Read down the page, so that each figure comes near the window (the page draws a
+    figure only then), and wait until BokehJS has drawn ``count`` documents and every view is
+    idle; then back to the top."""
+    for figure in visit.page.locator("figure.vg-figure").all():
+        figure.scroll_into_view_if_needed()
+        visit.page.wait_for_function(
+            """id => document.getElementById(id).classList.contains('vg-drawn')
+                    || !document.querySelector(`script.vg-item[data-figure="${id}"]`)""",
+            arg=figure.get_attribute("id"),
+            timeout=20000,
+        )
     visit.page.wait_for_function(
         """count => window.Bokeh !== undefined && Bokeh.documents.length === count
            && Bokeh.documents.every(doc => doc.is_idle)""",
         arg=count,
         timeout=20000,
     )
+    visit.page.evaluate("() => window.scrollTo(0, 0)")
 
 
 def figure_pixels(visit: Visit, figure_id: str) -> Image.Image:
@@ -345,12 +356,13 @@ def read_through(visit: Visit) -> None:
         )
 
 
-def figures_below_the_window(visit: Visit) -> list[str]:
-    """The figures whose top was below the window when the page opened (scrolled to the top)."""
+def figures_below_the_window(visit: Visit, windows: float = 1) -> list[str]:
+    """The figures whose top is ``windows`` window heights or more below the page's top."""
     return visit.page.evaluate(
-        """() => [...document.querySelectorAll('figure.vg-figure')]
-                 .filter(f => f.getBoundingClientRect().top + scrollY >= innerHeight)
-                 .map(f => f.id)"""
+        """windows => [...document.querySelectorAll('figure.vg-figure')]
+                 .filter(f => f.getBoundingClientRect().top + scrollY >= windows * innerHeight)
+                 .map(f => f.id)""",
+        windows,
     )
 
 

@@ -42,6 +42,15 @@ class Build:
         return nikola(self.root, *args)
 
 
+def figure_posts(site: Build) -> list[str]:
+    """Every post with figures, as its address on the site."""
+    return [
+        str(page.parent.relative_to(site.output)) + "/"
+        for page in sorted((site.output / "posts").glob("*/index.html"))
+        if 'class="vg-figure"' in page.read_text()
+    ]
+
+
 def copy_site(destination: Path) -> Path:
     """The site's sources (not its output, caches or virtual environment) in ``destination``."""
     destination.mkdir(parents=True, exist_ok=True)

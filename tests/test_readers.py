@@ -30,7 +30,7 @@ from tests.reader import (
     visible_text,
     wait_for_figures,
 )
-from tests.sites import ROOT, Build
+from tests.sites import ROOT, Build, figure_posts
 
 pytestmark = pytest.mark.slow  # a real build and a browser
 
@@ -103,15 +103,6 @@ BLOCKED = [
     ),
     ("the page script missing", POLICY, {"**/vg-controls.js": lambda route: route.abort()}),
 ]
-
-
-def figure_posts(site: Build) -> list[str]:
-    """Every post with figures, as its address on the site."""
-    return [
-        str(page.parent.relative_to(site.output)) + "/"
-        for page in sorted((site.output / "posts").glob("*/index.html"))
-        if 'class="vg-figure"' in page.read_text()
-    ]
 
 
 @pytest.mark.parametrize(("blocked", "policy", "routes"), BLOCKED, ids=[b[0] for b in BLOCKED])
@@ -297,13 +288,19 @@ def test_once_drawn_the_live_plot_replaces_the_twin(desktop) -> None:
     assert not any(t["shown"] for t in twins_seen(desktop) if not t["table"])
 
 
-def test_with_javascript_twins_below_the_window_are_never_fetched(desktop) -> None:
-    """The page weighs BokehJS and the figures, not also pictures nobody sees: a twin the live
-    plot replaced before the reader scrolled to it is not downloaded."""
-    below = figures_below_the_window(desktop)
-    assert below, "no figure starts below the window: the test shows nothing"
-    fetched = " ".join(twins_fetched(desktop))
-    assert not [key for key in below if f"/figures/{key}.png" in fetched], fetched
+def test_with_javascript_twins_far_below_the_window_are_not_fetched(browser, site_url) -> None:
+    """The page weighs BokehJS and the figures, not also pictures nobody sees: the twin of a
+    figure the reader has not come near (a window's height or more below the window) is not
+    downloaded."""
+    visit = open_page(browser, site_url, POST, viewport=DESKTOP)
+    try:
+        far = figures_below_the_window(visit, windows=2)
+        assert far, "no figure starts two windows down: the test shows nothing"
+        fetched = " ".join(twins_fetched(visit))
+        assert not [key for key in far if f"/figures/{key}" in fetched], fetched
+        assert twins_fetched(visit), "not even the twins near the window were fetched"
+    finally:
+        visit.page.context.close()
 
 
 # Print: the twins, not the canvases and sliders

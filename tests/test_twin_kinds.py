@@ -142,6 +142,10 @@ def live(request, browser: Any, served: str) -> Iterator[tuple[str, dict[str, Im
     )
     page = context.new_page()
     page.goto(served, wait_until="networkidle")
+    for number in range(1, len(KINDS) + 1):  # the page draws a figure once it is in the window
+        key = f"kinds-{number}"
+        page.evaluate("key => document.getElementById(key).scrollIntoView()", key)
+        page.wait_for_function("key => document.getElementById(key).matches('.vg-drawn')", arg=key)
     page.wait_for_function(
         "n => window.Bokeh && Bokeh.documents.length === n"
         " && Bokeh.documents.every(d => d.is_idle)",

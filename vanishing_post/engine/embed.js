@@ -13,22 +13,88 @@ function mayCompile() {
   return compiles;
 }
 
-// Draw every figure whose data block is inside `root`; resolves once all are drawn. A figure
-// that cannot be drawn here keeps its twin, and says why on the console.
-function embed(root = document) {
-  const drawing = [];
-  for (const block of root.querySelectorAll("script.vg-item")) {
-    if (!window.Bokeh) continue;
-    const text = block.textContent;
-    if (text.includes('"CustomJS"') && !mayCompile()) {
-      console.warn(`figure '${block.dataset.figure}': its controls need 'unsafe-eval'; the twin stays`);
-      continue;
-    }
-    drawing.push(Bokeh.embed.embed_item(JSON.parse(text), block.dataset.target)
-      .catch((error) => console.error(`figure '${block.dataset.figure}': ${error}`)));
+const taken = new WeakSet();  // data blocks already handed to BokehJS, by either path below
+
+// Draw one figure from its data block; resolves once BokehJS has drawn it, or at once if it
+// cannot be drawn here (its twin stays; the console says why). The figure is then marked
+// vg-drawn.
+function draw(block) {
+  if (taken.has(block) || !window.Bokeh) return Promise.resolve();
+  taken.add(block);
+  const text = block.textContent;
+  if (text.includes('"CustomJS"') && !mayCompile()) {
+    console.warn(`figure '${block.dataset.figure}': its controls need 'unsafe-eval'; the twin stays`);
+    return Promise.resolve();
   }
-  return Promise.all(drawing);
+  return Bokeh.embed.embed_item(JSON.parse(text), block.dataset.target)
+    .then(() => document.getElementById(block.dataset.figure)?.classList.add("vg-drawn"))
+    .catch((error) => console.error(`figure '${block.dataset.figure}': ${error}`));
 }
 
-if (document.readyState === "loading") addEventListener("DOMContentLoaded", () => embed(), {once: true});
-else embed();
+// Draw every figure whose data block is inside `root`, all at once (the twins' studio, a
+// page of one figure); resolves once all are drawn.
+function embed(root = document) {
+  return Promise.all([...root.querySelectorAll("script.vg-item")].map(draw));
+}
+
+// A page's figures are drawn as they come into the window, one at a time, in page order, the
+// browser getting control back between two figures: a phone's CPU drawing nine figures at
+// once would freeze the page for seconds, and a figure the reader never reaches costs nothing.
+// Its twin, fetched as the figure came near (vg-first.js), holds its place until then and
+// while it draws. A link to a figure (#id) scrolls to it, so it is drawn first.
+const waiting = [];  // data blocks of figures near the window, not yet drawn
+let drawing = false;
+
+const handBack = () => new Promise((resume) =>
+  (window.scheduler && scheduler.yield) ? scheduler.yield().then(resume) : setTimeout(resume, 0));
+
+// The figure's twin is on screen (loaded, then one frame drawn), or will not be (no twin,
+// failed): a figure scrolled to in one jump shows its twin, not an empty box, while it draws.
+const TWIN_WAIT_MS = 3000;  // on a network that never delivers it, the live figure goes ahead
+function twinShown(block) {
+  const twin = document.getElementById(block.dataset.figure)?.querySelector("img.vg-twin");
+  if (!twin) return Promise.resolve();
+  const loaded = twin.decode().catch(() => undefined);
+  const late = new Promise((resolve) => setTimeout(resolve, TWIN_WAIT_MS));
+  return Promise.race([loaded, late]).then(() => new Promise((next) => requestAnimationFrame(next)));
+}
+
+async function drawWaiting() {
+  if (drawing) return;
+  drawing = true;
+  while (waiting.length > 0) {
+    waiting.sort((a, b) => a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1);
+    const block = waiting.shift();
+    await twinShown(block);
+    await draw(block);
+    await handBack();
+  }
+  drawing = false;
+}
+
+function drawWhenNear(root = document) {
+  const blocks = [...root.querySelectorAll("script.vg-item")];
+  if (!("IntersectionObserver" in window)) {
+    waiting.push(...blocks);
+    drawWaiting();
+    return;
+  }
+  const byFigure = new Map();
+  const near = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      near.unobserve(entry.target);
+      waiting.push(byFigure.get(entry.target));
+    }
+    drawWaiting();
+  });
+  for (const block of blocks) {
+    const figure = document.getElementById(block.dataset.figure);
+    if (!figure) continue;
+    byFigure.set(figure, block);
+    near.observe(figure);
+  }
+}
+
+if (document.readyState === "loading") addEventListener("DOMContentLoaded", () => drawWhenNear(), {once: true});
+else drawWhenNear();

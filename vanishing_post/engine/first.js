@@ -1,9 +1,10 @@
 // vg-first.js, run before the page is drawn (templates/figures.tmpl), apart from the page
 // script and BokehJS so that a slow or missing BokehJS delays none of it. Scripts run, so
 // figures.css keeps the twin of a figure not yet near the window from being rendered, and so
-// fetched (vg-js), until the figure comes near (vg-seen); a twin then shows until BokehJS has
-// drawn its figure. If the page script never arrives (blocked, missing), every twin shows once
-// the page has loaded.
+// fetched (vg-js), until the figure comes within half a window's height of it (vg-seen), so
+// that the twin is there when the figure comes into view; it shows until BokehJS has drawn the
+// figure (embed.js draws a figure once it is in the window). If the page script never arrives
+// (blocked, missing), every twin shows once the page has loaded.
 (() => {
   const page = document.documentElement;
   page.classList.add("vg-js");
@@ -13,7 +14,7 @@
       entry.target.classList.add("vg-seen");
       near.unobserve(entry.target);
     }
-  }) : null;
+  }, {rootMargin: "50% 0px"}) : null;
   // once parsed: before the deferred scripts (BokehJS, the page script) run
   const watch = () => {
     for (const figure of document.querySelectorAll("figure.vg-figure")) {

@@ -1,0 +1,114 @@
+"""A page draws its figures as the reader comes to them (engine/embed.js): with the CPU slowed
+as on a phone, a figure is drawn only once it is in the window, one after another in page
+order, and its twin shows until then. Real build, real Chromium; behaviour, not timings."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.conftest import POLICY, serve
+from tests.sites import Build, figure_posts
+
+pytestmark = pytest.mark.slow  # a real build and a browser
+
+PHONE = {"viewport": {"width": 412, "height": 823}, "is_mobile": True, "has_touch": True}
+SLOWER = 4  # Lighthouse's mobile profile slows the CPU four times
+WAIT_MS = 60000
+
+# Each animation frame, per figure: the first frame it was in the window, its twin shown (a
+# loaded picture or the table, rendered, before the live figure), and it drawn live (vg-drawn);
+# and the order figures were drawn in.
+WATCH = """
+window.vgWatch = {frame: 0, inView: {}, twin: {}, live: {}, order: []};
+const look = () => {
+  const w = window.vgWatch, frame = ++w.frame;
+  for (const figure of document.querySelectorAll("figure.vg-figure")) {
+    const id = figure.id, box = figure.getBoundingClientRect();
+    if (!(id in w.inView) && box.bottom > 0 && box.top < innerHeight) w.inView[id] = frame;
+    const img = figure.querySelector("img.vg-twin");
+    const twin = img || figure.querySelector(".vg-static table");
+    const shown = !!twin && getComputedStyle(twin).visibility === "visible"
+      && twin.getBoundingClientRect().height > 0
+      && (!img || (img.complete && img.naturalWidth > 0));
+    const live = figure.classList.contains("vg-drawn");
+    if (!(id in w.twin) && shown && !live) w.twin[id] = frame;
+    if (!(id in w.live) && live) { w.live[id] = frame; w.order.push(id); }
+  }
+  requestAnimationFrame(look);
+};
+requestAnimationFrame(look);
+"""
+DRAWN_IN_VIEW = "() => Object.keys(vgWatch.inView).every((id) => id in vgWatch.live)"
+
+
+@pytest.fixture(scope="module")
+def slow_phone(browser: Any, site: Build):
+    """``open(address)``: the page in a phone-sized window with the CPU slowed, watched from
+    its first frame; the console's errors gathered."""
+    opened = []
+    with serve(site.output, POLICY) as url:
+
+        def open_slowly(address: str) -> Any:
+            page = browser.new_context(**PHONE).new_page()
+            page.errors = []
+            page.on("pageerror", lambda e: page.errors.append(str(e)))
+            page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+            page.add_init_script(WATCH)
+            page.context.new_cdp_session(page).send(
+                "Emulation.setCPUThrottlingRate", {"rate": SLOWER}
+            )
+            page.goto(url + address, wait_until="load")
+            page.wait_for_function("() => window.Bokeh && window.vgControls", timeout=WAIT_MS)
+            opened.append(page)
+            return page
+
+        yield open_slowly
+    for page in opened:
+        page.context.close()
+
+
+def in_page_order(page: Any) -> list[str]:
+    return page.evaluate("() => [...document.querySelectorAll('figure.vg-figure')].map(f => f.id)")
+
+
+def test_figures_are_drawn_as_the_reader_scrolls_to_them_in_order(slow_phone, site) -> None:
+    posts = figure_posts(site)
+    assert posts, site.log
+    for address in posts:
+        page = slow_phone(address)
+        figures = in_page_order(page)
+        # the figures in the window as the page opens are drawn; none below is
+        page.wait_for_function(DRAWN_IN_VIEW, timeout=WAIT_MS)
+        watch = page.evaluate("() => vgWatch")
+        below = [f for f in figures if f not in watch["inView"]]
+        assert below, f"{address}: every figure is in the first window; nothing to scroll to"
+        assert not set(below) & set(watch["live"]), f"{address}: drawn before the reader came"
+
+        # the reader scrolls down through every figure without stopping for any
+        for figure in figures:
+            page.evaluate("id => document.getElementById(id).scrollIntoView()", figure)
+            page.wait_for_function("id => id in vgWatch.inView", arg=figure, timeout=WAIT_MS)
+        page.wait_for_function(DRAWN_IN_VIEW, timeout=WAIT_MS)
+        watch = page.evaluate("() => vgWatch")
+
+        assert watch["order"] == figures, f"{address}: drawn out of page order"
+        for figure in figures:
+            assert watch["inView"][figure] < watch["live"][figure], f"{address} {figure}"
+            assert watch["twin"].get(figure, watch["live"][figure]) < watch["live"][figure], (
+                f"{address} {figure}: its twin never showed before it was drawn"
+            )
+        assert page.errors == [], address
+
+
+def test_a_link_to_a_figure_draws_that_figure_first(slow_phone, site) -> None:
+    for address in figure_posts(site):
+        html = (site.output / address / "index.html").read_text()
+        last = re.findall(r'<figure class="vg-figure" id="([^"]+)"', html)[-1]
+        page = slow_phone(f"{address}#{last}")
+        page.wait_for_function("id => id in vgWatch.live", arg=last, timeout=WAIT_MS)
+        watch = page.evaluate("() => vgWatch")
+        assert watch["order"][0] == last, address
+        assert page.errors == [], address
