@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import json
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -104,6 +106,20 @@ def post(browser: Any, site_url: str) -> Iterator[Any]:
     wait_for_figures(visit, PAGE_FIGURES)
     yield visit
     visit.page.context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> str:
+    """axe-core from the npm registry (package-lock.json), to inject into a page."""
+    script = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():  # `make test` installs it; a bare pytest run installs it here
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)
+    version = json.loads((ROOT / "package-lock.json").read_text())["packages"][
+        "node_modules/axe-core"
+    ]["version"]
+    installed = json.loads((script.parent / "package.json").read_text())["version"]
+    assert installed == version, "node_modules is stale: run `npm ci`"
+    return script.read_text()
 
 
 @pytest.fixture(scope="module")

@@ -438,3 +438,65 @@ def ink_shared(twin: Image.Image, live: Image.Image) -> float:
                         best = (same, int(ink.sum()))
             shared, inked = shared + best[0], inked + best[1]
     return shared / max(inked, 1)
+
+
+# --- The code under each figure (engine/code.py): a <details> block, its call's values marked.
+
+
+def code_blocks(visit: Visit) -> dict[str, dict[str, Any]]:
+    """Each figure's code block by figure id: open or folded, its text as a reader copies it,
+    the values its call shows (by parameter), and its box."""
+    return visit.page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('details.vg-code')].map(d => {
+             const pre = d.querySelector('pre'), box = pre.getBoundingClientRect();
+             const values = {};
+             for (const v of d.querySelectorAll('[data-param]')) {
+               (values[v.dataset.param] ??= []).push(v.textContent);
+             }
+             return [d.id.replace(/-code$/, ''), {open: d.open,
+               text: d.querySelector('code').textContent, values,
+               left: box.left, right: box.right, shown: box.height > 0,
+               scrolls: pre.scrollWidth > pre.clientWidth}];
+           }))"""
+    )
+
+
+def nudge_a_control(visit: Visit, figure_id: str) -> None:
+    """As a reader: the figure's first slider one step along with the keyboard (back, at its
+    end), or else the first of its buttons not chosen, clicked; then wait until the figure's
+    data (its data sources or its table, any kind of plot) has changed and settled."""
+    shown = f"""id => JSON.stringify([...({_DOCUMENT})(id).all_models]
+      .filter(m => m.type === "ColumnDataSource" || m.type === "Div")
+      .map(m => m.type === "Div" ? m.text : Object.entries(m.data)
+        .map(([name, column]) => [name, Array.from(column, String)])))"""
+    before = visit.page.evaluate(shown, figure_id)
+    figure = visit.page.locator(f"figure#{figure_id}")
+    handles = figure.locator(".noUi-handle")
+    if handles.count():
+        handle = handles.first
+        at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+        handle.focus()
+        handle.press("ArrowLeft" if at_end else "ArrowRight")
+    else:
+        figure.locator(".bk-btn:not(.bk-active)").first.click()
+    visit.page.wait_for_function(
+        f"([id, before]) => ({shown})(id) !== before", arg=[figure_id, before], timeout=10000
+    )
+    settled = None
+    for _ in range(50):  # CustomJS callbacks run as tasks of their own: until nothing changes
+        visit.page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r)))")
+        now = visit.page.evaluate(shown, figure_id)
+        if now == settled:
+            return
+        settled = now
+    raise AssertionError(f"{figure_id} kept redrawing after the reader's input")
+
+
+def read_sources(visit: Visit, figure_id: str) -> list[dict[str, list[Any]]]:
+    """The data of every ColumnDataSource of the figure's Bokeh document, as it is now."""
+    return visit.page.evaluate(
+        f"""id => [...({_DOCUMENT})(id).all_models].filter(m => m.type === "ColumnDataSource")
+              .map(s => Object.fromEntries(Object.entries(s.data).map(([name, column]) =>
+                [name, Array.from(column, v => ArrayBuffer.isView(v) ? Array.from(v) : v)])))""",
+        figure_id,
+    )

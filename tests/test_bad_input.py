@@ -60,6 +60,7 @@ BAD_INPUTS = [
         ["'sigmoid-tangent'", "tangent_x (50) must lie in the x range [-10, 10]"],
     ),
     (Cli(("render", "decay", "--set", "title=")), ["'title'", "1 to 200 characters"]),
+    (Cli(("render", "decay", "--set", "code=maybe")), ["'decay'", "'code'", "one of yes, no"]),
     (Cli(("render", "decay", "--set", "steps")), ["--set 'steps'", "allowed: KEY=VALUE"]),
     (
         Cli(("render", "decay", "--set", "steps=2", "--set", "steps=3")),
@@ -87,6 +88,10 @@ BAD_INPUTS = [
     (Post("{{% figure sigmoid-tangent half_width=500 %}}"), ["out of range", "0.1 to 100"]),
     (Post("{{% figure compression y_low=inf %}}"), ["'y_low'", "not a finite number"]),
     (Post("{{% figure numbers start=3 stop=-3 %}}"), ["start (3) must be below stop (-3)"]),
+    (
+        Post("{{% figure decay code=maybe %}}"),
+        ["figure 'decay', parameter 'code': got 'maybe'", "allowed: one of yes, no"],
+    ),
     (Post("{{% number nope %}}"), ["unknown quantity 'nope'", "known quantities: batch, depth"]),
     (Post("{{% number depth width %}}", "rst"), ["exactly one quantity name", "got 2 name(s)"]),
     (Post("See {{% figure decay %}} here."), ["figure 'decay' is inside running text"]),

@@ -63,9 +63,9 @@ POST = """<!--
 
 Some prose.
 
-{{% figure no-redraw %}}
+{{% figure no-redraw code=no %}}
 
-{{% figure wrong-column %}}
+{{% figure wrong-column code=no %}}
 
 {{% figure decay %}}
 """

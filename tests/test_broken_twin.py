@@ -42,7 +42,7 @@ POST = """<!--
 
 Some prose.
 
-{{% figure broken-twin %}}
+{{% figure broken-twin code=no %}}
 
 {{% figure decay %}}
 """

@@ -38,5 +38,5 @@ def test_a_title_must_be_one_line_of_text_of_reasonable_length(raw):
 
 
 def test_unknown_parameter_lists_title_among_the_known():
-    with pytest.raises(FigureError, match="known: steps, x, scale, title$"):
+    with pytest.raises(FigureError, match="known: steps, x, scale, title, code$"):
         FIGURES["decay"].values({"colour": "red"})

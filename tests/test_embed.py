@@ -197,7 +197,7 @@ def test_figure_html_without_a_number_has_no_figure_label():
 def test_two_figures_on_one_page_have_unique_element_ids():
     page = figure_html("numbers", {}, "post-1", 1) + figure_html("numbers", {}, "post-2", 2)
     ids = element_ids(page)
-    assert len(ids) == len(set(ids)) == 4
+    assert len(ids) == len(set(ids)) == 6  # each: the figure, its live plot, its code
 
 
 def test_figure_html_passes_parameters_to_the_figure():
@@ -231,7 +231,8 @@ def test_the_controls_script_defines_what_the_callbacks_call():
     script = page_js()
     assert script.startswith("// vanishing_post")
     assert "window.vgControls = " in script
-    assert "return {redraw, update, settingsInAddress, nameHandles, embed, ...shared};" in script
+    returned = "{redraw, update, settingsInAddress, showInCode, nameHandles, embed, ...shared}"
+    assert f"return {returned};" in script
 
 
 @pytest.mark.parametrize("name", ["sigmoid-tangent", "decay", "decay-steps"])

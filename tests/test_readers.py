@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import urllib.request
 from html import unescape
-from pathlib import Path
 from typing import Any
 
 import feedparser
@@ -467,20 +465,7 @@ def test_math_is_mathml_and_no_tex_is_left_in_the_text(desktop) -> None:
     assert desktop.offsite_requests == []
 
 
-# Accessibility: axe-core from the npm registry (package-lock.json), injected by the test
-
-
-@pytest.fixture(scope="module")
-def axe_js() -> str:
-    script = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():  # `make test` installs it; a bare pytest run installs it here
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)
-    version = json.loads((ROOT / "package-lock.json").read_text())["packages"][
-        "node_modules/axe-core"
-    ]["version"]
-    installed = json.loads((script.parent / "package.json").read_text())["version"]
-    assert installed == version, "node_modules is stale: run `npm ci`"
-    return Path(script).read_text()
+# Accessibility: axe-core from the npm registry (the axe_js fixture), injected by the test
 
 
 def test_the_post_has_no_serious_accessibility_violation(desktop, axe_js: str) -> None:

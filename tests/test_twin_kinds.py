@@ -101,7 +101,8 @@ Every kind of plot, each with its twin. An author showing how to place one write
 {{% raw %}}{{% figure kind-line %}}{{% /raw %}}: not a figure, and no figure's twin moves.
 
 """
-    + "\n\n".join(f"{{{{% figure kind-{kind} %}}}}" for kind in KINDS)
+    # code=no: each is drawn by a lambda of the test's, no code a page could show
+    + "\n\n".join(f"{{{{% figure kind-{kind} code=no %}}}}" for kind in KINDS)
     + "\n"
 )
 WINDOWS = {"wide": 1100, "narrow": 375}  # the twins' column widths, as a reader's window

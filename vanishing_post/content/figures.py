@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import param
@@ -31,6 +31,9 @@ from vanishing_post.engine.render import (
     with_controls,
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 SERIES_COLOURS = {"X": RED, "Sigmoid": TAN, "Gradient": BLUE}
 HERE = Path(__file__).parent
 # What the sliders run, in the page-wide script: the maths' twins, then each figure's redraw.
@@ -43,7 +46,7 @@ def _sources(*figs: Any) -> list[Any]:
 
 
 def draw_sigmoid_tangent(v: Mapping[str, Any]) -> Any:
-    """Figure 1: the sigmoid, its gradient, and the tangent at one point."""
+    """The sigmoid, its gradient, and the tangent at one point."""
     hv = holoviews()
     curve = frames.sigmoid_frame(v["start"], v["stop"], v["points"])
     tangent = frames.tangent_frame(v["tangent_x"], v["half_width"])
@@ -92,7 +95,7 @@ SIDE_BY_SIDE = (("X", "x"), ("Sigmoid", "sigmoid(x)"), ("Gradient", "gradient"))
 
 
 def draw_side_by_side(v: Mapping[str, Any]) -> Any:
-    """Figure 2: x, sigmoid(x) and the gradient in three panels sharing the x axis."""
+    """x, sigmoid(x) and the gradient in three panels sharing the x axis."""
     hv = holoviews()
     curve = frames.sigmoid_frame(v["start"], v["stop"], v["points"])
     panels = [
@@ -136,7 +139,7 @@ COMPRESSION = (("X", "x"), ("Sigmoid", "sigmoid"), ("Gradient", "gradient"))
 
 
 def draw_compression(v: Mapping[str, Any]) -> Any:
-    """Figure 3: the three series on one axis, where the gradient's range all but vanishes."""
+    """The three series on one axis, where the gradient's range all but vanishes."""
     hv = holoviews()
     curve = frames.sigmoid_frame(v["start"], v["stop"], v["points"])
     axes = dict(
@@ -168,7 +171,7 @@ def build_compression(v: Mapping[str, Any]) -> Any:
 
 
 def draw_decay(v: Mapping[str, Any]) -> Any:
-    """Figure 4: the cumulative product of gradients over steps, on ``v["scale"]``'s y axis."""
+    """The cumulative product of gradients over steps, on ``v["scale"]``'s y axis."""
     holoviews()
     decay = frames.decay_frame(v["x"], v["steps"])
     axes = dict(title="Product of gradients after n steps", xlabel="steps n", ylabel="product")
@@ -347,11 +350,16 @@ def _table(html: str) -> Any:
     return Div(text=html, sizing_mode="stretch_width")
 
 
+def numbers_frame(start: float, stop: float, points: int) -> pd.DataFrame:
+    """Max and min of x, sigmoid and gradient over the x range: the numbers table."""
+    return frames.extremes_frame(frames.sigmoid_frame(start, stop, points))
+
+
 def build_numbers(v: Mapping[str, Any]) -> Any:
-    """Figure 5: max and min of x, sigmoid and gradient over the range, as a table."""
+    """Figure 5: ``numbers_frame`` as a table."""
     from vanishing_post.content import tables
 
-    extremes = frames.extremes_frame(frames.sigmoid_frame(v["start"], v["stop"], v["points"]))
+    extremes = numbers_frame(v["start"], v["stop"], v["points"])
     div = _table(tables.extremes_html(extremes))
     return with_controls("numbers", registry.FIGURES["numbers"].params, v, div, table=div)
 
@@ -473,12 +481,14 @@ FIGURES: dict[str, FigureSpec] = {
             declared("numbers", _x_range(-5.0, 5.0)),
             build_numbers,
             _range_check,
+            code=numbers_frame,  # a table: the numbers it shows, as a reader gets them
         ),
         FigureSpec(
             "decay-steps",
             "The decay step by step",
             declared("decay-steps", _decay()),
             build_decay_steps,
+            code=frames.decay_steps_frame,  # a table: its rows, as a reader gets them
         ),
     )
 }

@@ -22,17 +22,13 @@ from vanishing_post.content.colours import ACTIVATION_COLOURS, GREY, TAN
 from vanishing_post.engine import registry
 from vanishing_post.engine.figure import figure
 from vanishing_post.engine.params import FigureSpec, declared
-from vanishing_post.engine.render import (
-    HEIGHT,
-    WIDTH,
-    holoviews,
-    panels_row,
-    render,
-)
+from vanishing_post.engine.render import WIDTH, holoviews, panels_row, render
 
 ACTIVATION_ORDER = ("sigmoid", "tanh", "relu", "leaky_relu")
 # In the best-case panel three lines lie exactly on 1: each drawn thinner than the one below.
 BEST_CASE_WIDTHS = {"sigmoid": 2, "tanh": 7, "relu": 4, "leaky_relu": 2}
+# The network plots' size before the page fits them to its column: the other figures' aspect.
+SIZE = dict(width=640, height=400)
 # The depths a reader can pick with the slider; every one is computed at build time.
 DEPTH_LOW, DEPTH_HIGH, DEPTH_STEP = 10, 50, 10
 DEPTHS = tuple(range(DEPTH_LOW, DEPTH_HIGH + 1, DEPTH_STEP))
@@ -200,8 +196,7 @@ def _draw_network(depth: int, seed: int, residual: bool) -> Any:
         legend_position="bottom_right",
         legend_opts=LEGEND,
         framewise=True,  # each depth's frame ranges its own layers and norms
-        width=WIDTH,
-        height=HEIGHT,
+        **SIZE,
     )
     return _lines(lines, [_style(name) for name in series], **axes)
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from vanishing_post.engine.params import TITLE, FigureError, FigureSpec, lookup
+from vanishing_post.engine.params import CODE, TITLE, FigureError, FigureSpec, lookup
 from vanishing_post.engine.registry import FIGURES, content_modules, load
 
 PROG = "python -m vanishing_post"
@@ -93,6 +93,7 @@ def list_figures(args: argparse.Namespace) -> int:
         print(f"{spec.name}: {spec.title}")
         rows = [(p.name, _default(p.default), p.allowed()) for p in spec.params]
         rows.append((TITLE.name, "the caption above", TITLE.allowed()))
+        rows.append((CODE.name, "yes: the code under the figure", CODE.allowed()))
         print(_columns(("parameter", "default", "allowed"), rows, indent="  "))
         print()
     return 0

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from vanishing_post.engine.code import code_parts
 from vanishing_post.engine.describe import describe_model
 from vanishing_post.engine.markup import environment, render_figure, trusted
 from vanishing_post.engine.params import lookup
@@ -36,7 +37,8 @@ def _name(model: Any) -> str:
 
 
 def _remember_settings(model: Any, parts: list[Any], key: str) -> Any:
-    """Keep the controls' values in the page address, and restore them from it on load."""
+    """Keep the controls' values in the page address, and restore them from it on load; and
+    write each into the call of the code under the figure (``code.js``)."""
     from bokeh.document import Document
     from bokeh.models import CustomJS, RadioButtonGroup
 
@@ -53,10 +55,10 @@ def _remember_settings(model: Any, parts: list[Any], key: str) -> Any:
             "document_ready", CustomJS(args=dict(key=key), code="vgControls.nameHandles(key);")
         )
         record = CustomJS(args=dict(controls=controls, key=key, mode="record"), code=code)
+        shown = CustomJS(args=dict(key=key), code="vgControls.showInCode(key, cb_obj);")
         for control in controls.values():
-            control.js_on_change(
-                "active" if isinstance(control, RadioButtonGroup) else "value", record
-            )
+            changed = "active" if isinstance(control, RadioButtonGroup) else "value"
+            control.js_on_change(changed, record, shown)
     return doc
 
 
@@ -232,7 +234,8 @@ def figure_parts(
 ) -> dict[str, Any]:
     """What one registered figure shows on a page, as plain text (what the figure cache keeps):
     live plot and controls (the element BokehJS draws into and the figure's document as a data
-    block), caption, alt text, and the static twin shown where the live figure does not run.
+    block), caption, alt text, the static twin shown where the live figure does not run, and
+    the code under it (``code.code_parts``; None when the author's ``code`` is no).
 
     ``twin`` is the address of the figure's static image (``twins``), and ``twin_narrow`` that
     of its version for phones; a figure without a drawing (a table) has its HTML as its static
@@ -250,6 +253,7 @@ def figure_parts(
     static = _static_table(parts) if spec.draw is None else None
     alt = spec.describe(values) if spec.describe else describe_model(model, caption)
     script, div = components(model, key)
+    code = code_parts(spec, values) if spec.shows_code(raw) else None
     return dict(
         key=key,
         name=spec.name,
@@ -261,6 +265,7 @@ def figure_parts(
         twin_narrow=twin_narrow if spec.draw is not None else None,
         alt=alt,
         table=static,
+        code=code,
     )
 
 

@@ -66,6 +66,8 @@ def figure(
             check=(lambda values: check(**values)) if check else (lambda values: None),
             draw=lambda values: function(**values),
             describe=(lambda values: describe(**values)) if describe else None,
+            code=function,  # the code the page shows under the figure
+            framed=True,  # its controls choose frames (``build``)
         )
         registry.register(spec, module=function.__module__)
         return function

@@ -36,10 +36,13 @@ def render_figure(
 
 
 def trusted(parts: Mapping[str, Any]) -> dict[str, Any]:
-    """``parts`` with the HTML that Bokeh and the tables wrote marked safe (the rest, the
-    caption and alt text, is escaped when written)."""
+    """``parts`` with the HTML that Bokeh, the tables and Pygments (the code's body) wrote
+    marked safe (the rest, the caption, alt text and the code's call, is escaped when
+    written)."""
     context = dict(parts)
     for name in ("div", "script", "table"):
         if context.get(name):
             context[name] = markupsafe.Markup(context[name])
+    if context.get("code"):
+        context["code"] = {**context["code"], "body": markupsafe.Markup(context["code"]["body"])}
     return context

@@ -187,6 +187,18 @@ TITLE = declared(
 )[0]
 """The caption every figure takes: plain text, escaped wherever it is written."""
 
+CODE = declared(
+    "code",
+    {
+        "code": param.Selector(
+            objects=["yes", "no"], default="yes", label="code", doc="the code under the figure"
+        )
+    },
+)[0]
+"""Whether the page shows the figure's code under it (``engine/code.py``): every figure takes
+it; ``no`` for a figure whose code is not the point."""
+SHARED = (TITLE, CODE)  # the parameters every figure takes besides its own, none drawn
+
 
 @dataclass(frozen=True)
 class FigureSpec:
@@ -196,7 +208,10 @@ class FigureSpec:
     HoloViews object when it has one (a table has none: its static twin is the HTML table
     itself). ``check`` holds the rules that tie parameters together (start below stop, ...): it
     returns an error text or None. ``describe`` gives the alt text: what the data shows, in
-    numbers computed from it.
+    numbers computed from it. ``code`` is the content function whose code the page shows under
+    the figure, what a reader runs to get what it shows (``engine/code.py``): ``draw`` when
+    None. ``framed``: the reader's controls choose a frame of what ``code`` returns (a HoloMap
+    or DynamicMap, ``@figure``), rather than have it drawn again for their values.
     """
 
     name: str
@@ -206,13 +221,16 @@ class FigureSpec:
     check: Callable[[Mapping[str, Any]], str | None] = field(default=lambda values: None)
     draw: Callable[[Mapping[str, Any]], Any] | None = None
     describe: Callable[[Mapping[str, Any]], str] | None = None
+    code: Callable[..., Any] | None = None
+    framed: bool = False
 
     def param(self, name: str) -> Declared:
-        """The parameter called ``name``, ``title`` included (every figure takes one)."""
-        for p in self.params + (TITLE,):
+        """The parameter called ``name``, ``title`` and ``code`` included (every figure takes
+        them)."""
+        for p in self.params + SHARED:
             if p.name == name:
                 return p
-        known = ", ".join(p.name for p in self.params + (TITLE,))
+        known = ", ".join(p.name for p in self.params + SHARED)
         raise FigureError(f"figure '{self.name}': unknown parameter {name!r}, known: {known}")
 
     def caption(self, raw: Mapping[str, Any] | None = None) -> str:
@@ -221,15 +239,24 @@ class FigureSpec:
             return TITLE.coerce(self.name, raw[TITLE.name])
         return self.title
 
+    def shows_code(self, raw: Mapping[str, Any] | None = None) -> bool:
+        """Whether the page shows the figure's code: yes unless the author's ``code`` is no
+        (checked)."""
+        if raw and CODE.name in raw:
+            return CODE.coerce(self.name, raw[CODE.name]) == "yes"
+        return True
+
     def values(self, raw: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Defaults overlaid with ``raw``, every value checked; raises FigureError.
 
-        ``title`` is checked too but left out: it is the caption (``caption``), not the drawing's.
+        ``title`` and ``code`` are checked too but left out: they are the caption (``caption``)
+        and whether the code shows (``shows_code``), not the drawing's.
         """
         raw = raw or {}
         for name in raw:
             self.param(name)
         self.caption(raw)
+        self.shows_code(raw)
         values = {
             p.name: p.coerce(self.name, raw[p.name]) if p.name in raw else p.default
             for p in self.params
