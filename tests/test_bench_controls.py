@@ -6,7 +6,8 @@ from __future__ import annotations
 import gzip
 import re
 
-from bench.controls import FRAGMENT, payload
+from bench.controls import fragments as figure_fragments
+from bench.controls import payload
 from tests.conftest import POST
 from tests.sites import Build
 from vanishing_post.engine.embed import page_js
@@ -15,7 +16,7 @@ from vanishing_post.engine.registry import FIGURES
 
 def test_payload_counts_every_figure_fragment_and_the_shared_script_once(site: Build) -> None:
     html = (site.output / POST / "index.html").read_text(encoding="utf-8")
-    fragments = FRAGMENT.findall(html)
+    fragments = figure_fragments(html)
     measured = payload(site.output)
     assert measured["figures"] == len(fragments) == html.count('<figure class="vg-figure"')
     names = re.findall(r'<figure class="vg-figure"[^>]*data-figure="([^"]+)"', html)
