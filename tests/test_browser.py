@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PAGE_FIGURES, POST
 from tests.reader import (
     figure_pixels,
     figure_text,
@@ -14,6 +13,7 @@ from tests.reader import (
     series_colours_seen,
     wait_for_figures,
 )
+from tests.sites import Build, figure_posts
 
 PLOTS = {  # figure number on the page -> colours its lines must show
     1: {"tan", "blue", "red"},
@@ -60,11 +60,18 @@ def test_no_plot_is_wider_than_the_text_column(post) -> None:
     assert max(overflow) <= 1
 
 
-def test_the_post_fits_a_phone_without_sideways_scrolling(browser: Any, site_url: str) -> None:
-    visit = open_page(browser, site_url, POST, viewport={"width": 375, "height": 740})
-    try:
-        wait_for_figures(visit, PAGE_FIGURES)
-        width = visit.page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= 375
-    finally:
-        visit.page.context.close()
+@pytest.mark.parametrize("width", [320, 375])
+def test_every_post_fits_a_phone_without_sideways_scrolling(
+    browser: Any, site: Build, site_url: str, width: int
+) -> None:
+    for address in figure_posts(site):
+        figures = (site.output / address / "index.html").read_text().count('class="vg-item"')
+        visit = open_page(
+            browser, site_url, address, viewport={"width": width, "height": 740}, is_mobile=True
+        )
+        try:
+            wait_for_figures(visit, figures)
+            seen = visit.page.evaluate("() => document.documentElement.scrollWidth")
+            assert seen <= width, address
+        finally:
+            visit.page.context.close()

@@ -69,14 +69,23 @@ TOUCH_AREA_CSS = (
 )
 
 
+# Buttons that do not fit a phone's column (a 320 px window) go on to a second line instead of
+# widening the page.
+BUTTONS_CSS = ":host { min-width: 0; } .bk-btn-group { flex-wrap: wrap; }"
+
+
 def _touchable(parts: list[Any]) -> None:
-    """Sliders a finger can catch on a phone."""
-    from bokeh.models import InlineStyleSheet, Slider
+    """Sliders a finger can catch on a phone; buttons that fit its column."""
+    from bokeh.models import InlineStyleSheet, RadioButtonGroup, Slider
 
     sliders = sorted(of_type(parts, Slider), key=_name)
     touch = InlineStyleSheet(css=TOUCH_AREA_CSS)  # one sheet the figure's sliders share
     for slider in sliders:
         slider.stylesheets = [*slider.stylesheets, touch]
+    groups = sorted(of_type(parts, RadioButtonGroup), key=_name)
+    wrap = InlineStyleSheet(css=BUTTONS_CSS)
+    for group in groups:
+        group.stylesheets = [*group.stylesheets, wrap]
 
 
 def _lean(parts: list[Any]) -> None:
@@ -124,7 +133,8 @@ def _blank(grid: Any) -> bool:
 # comes as a custom property (the theme's --vg-text): those reach into shadow roots, while
 # `font: inherit` takes BokehJS's own 12 px from the layout around the table.
 TABLE_CSS = (
-    ":host { font: var(--vg-text, inherit); color: inherit; } "
+    # a table wider than a phone's column scrolls inside its box, never the page
+    ":host { font: var(--vg-text, inherit); color: inherit; max-width: 100%; overflow-x: auto; } "
     # BokehJS sets the text in an inline block: on the line's baseline, it left a gap under it
     ".bk-clearfix { vertical-align: top; } "
     "table { border-collapse: collapse; } "
