@@ -233,17 +233,21 @@ def weight(browser, full_url: str, bare_url: str, post: str = POST) -> dict[str,
     return {k: (v[0], v[1]) for k, v in parts.items()}
 
 
+# A page draws a figure once it is in the window (engine/embed.js): the page is scrolled to its
+# first figure as soon as it is parsed, and "every figure" is every figure then in the window.
 DRAWN = """() => new Promise(resolve => {
   const start = performance.now();
+  document.querySelector('figure.vg-figure').scrollIntoView();
   const step = () => {
     const now = performance.now();
-    const figures = document.querySelectorAll('figure.vg-figure');
-    const docs = window.Bokeh ? Bokeh.documents : [];
-    const shown = [...figures].some(f => [...f.querySelectorAll('img')].some(
+    const figures = [...document.querySelectorAll('figure.vg-figure')].filter(f => {
+      const box = f.getBoundingClientRect();
+      return box.top < innerHeight && box.bottom > 0; });
+    const shown = figures.some(f => [...f.querySelectorAll('img')].some(
       i => i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().height > 0));
-    const idle = docs.filter(d => d.is_idle).length;
-    if (window.__first === undefined && (shown || idle > 0)) window.__first = now;
-    if (figures.length && idle === figures.length) {
+    const drawn = figures.filter(f => f.classList.contains('vg-drawn')).length;
+    if (window.__first === undefined && (shown || drawn > 0)) window.__first = now;
+    if (figures.length && drawn === figures.length) {
       resolve({first: window.__first, all: now});
     } else if (now - start > 60000) {
       resolve({first: window.__first ?? null, all: null});
@@ -261,7 +265,7 @@ def drawing_times(browser, url: str, loads: int) -> dict[str, list[float]]:
     for _ in range(loads):
         context = browser.new_context(viewport={"width": 1100, "height": 900})
         page = context.new_page()
-        page.goto(url + POST, wait_until="commit")
+        page.goto(url + POST, wait_until="domcontentloaded")
         found = page.evaluate(DRAWN)
         context.close()
         for key in times:
@@ -402,9 +406,10 @@ def run(
             first, every = median(drawn["first"]), median(drawn["all"])
             rows.append(
                 Row(
-                    f"first figure shown (median of {len(drawn['first'])} loads)",
+                    f"first figure shown, the page scrolled to it once parsed"
+                    f" (median of {len(drawn['first'])} loads)",
                     f"{first:.0f} ms",
-                    f"every figure drawn {every:.0f} ms",
+                    f"every figure in that window drawn {every:.0f} ms",
                     first / every,
                 )
             )
