@@ -42,7 +42,7 @@ function embed(root = document) {
 // once would freeze the page for seconds, and a figure the reader never reaches costs nothing.
 // Its twin, fetched as the figure came near (vg-first.js), holds its place until then and
 // while it draws. A link to a figure (#id) scrolls to it, so it is drawn first.
-const waiting = [];  // data blocks of figures near the window, not yet drawn
+const waiting = [];  // data blocks of figures that came into the window, not yet drawn
 let drawing = false;
 
 const handBack = () => new Promise((resume) =>
@@ -56,7 +56,10 @@ function twinShown(block) {
   if (!twin) return Promise.resolve();
   const loaded = twin.decode().catch(() => undefined);
   const late = new Promise((resolve) => setTimeout(resolve, TWIN_WAIT_MS));
-  return Promise.race([loaded, late]).then(() => new Promise((next) => requestAnimationFrame(next)));
+  // a frame, then a task after it: the frame that shows the twin has been painted (a callback
+  // of that frame itself would start drawing before the paint)
+  const painted = () => new Promise((next) => requestAnimationFrame(() => setTimeout(next, 0)));
+  return Promise.race([loaded, late]).then(painted);
 }
 
 async function drawWaiting() {
@@ -72,7 +75,7 @@ async function drawWaiting() {
   drawing = false;
 }
 
-function drawWhenNear(root = document) {
+function drawWhenInWindow(root = document) {
   const blocks = [...root.querySelectorAll("script.vg-item")];
   if (!("IntersectionObserver" in window)) {
     waiting.push(...blocks);
@@ -80,10 +83,10 @@ function drawWhenNear(root = document) {
     return;
   }
   const byFigure = new Map();
-  const near = new IntersectionObserver((entries) => {
+  const inWindow = new IntersectionObserver((entries) => {
     for (const entry of entries) {
       if (!entry.isIntersecting) continue;
-      near.unobserve(entry.target);
+      inWindow.unobserve(entry.target);
       waiting.push(byFigure.get(entry.target));
     }
     drawWaiting();
@@ -92,9 +95,9 @@ function drawWhenNear(root = document) {
     const figure = document.getElementById(block.dataset.figure);
     if (!figure) continue;
     byFigure.set(figure, block);
-    near.observe(figure);
+    inWindow.observe(figure);
   }
 }
 
-if (document.readyState === "loading") addEventListener("DOMContentLoaded", () => drawWhenNear(), {once: true});
-else drawWhenNear();
+if (document.readyState === "loading") addEventListener("DOMContentLoaded", () => drawWhenInWindow(), {once: true});
+else drawWhenInWindow();
