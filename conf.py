@@ -61,7 +61,7 @@ USE_BUNDLES = False
 
 # BokehJS served by the vg_bokehjs plugin, named by the installed bokeh's version; the
 # figures.tmpl template loads these, once per page.
-BOKEHJS = [f"{stem}-{version('bokeh')}.min.js" for stem in ("bokeh", "bokeh-widgets")]
+BOKEHJS = [f"bokeh-{version('bokeh')}.min.js"]
 GLOBAL_CONTEXT = {"bokehjs": BOKEHJS}
 # Templates that load BokehJS. A post that places a figure with any other template fails the
 # build (its figures would never draw); add a template here only if it inherits figures.tmpl.

@@ -46,6 +46,8 @@ FRAGMENT = re.compile(
 def fragments(page: str) -> list[str]:
     """Each figure on ``page`` with its data block, the code under it left out."""
     return [figure + data for figure, data in FRAGMENT.findall(page)]
+
+
 TARGET_GZIP_KB = 60.0
 TARGET_MEDIAN_MS = 16.0
 PRESSES = 40  # per slider: 14 sliders, 560 samples
@@ -73,7 +75,8 @@ def payload(output_dir: Path) -> dict[str, Any]:
 _RECORDER = """id => {
   const root = JSON.parse(
     document.querySelector(`script.vg-item[data-figure="${id}"]`).textContent).root_id;
-  const doc = Bokeh.documents.find(d => d.roots().some(r => r.id === root));
+  const doc = root === undefined ? null
+    : Bokeh.documents.find(d => d.roots().some(r => r.id === root));
   const rec = window.__vgLatency = {samples: [], updates: [], input: null, changed: null};
   if (!window.__vgKeydown) {
     window.__vgKeydown = true;
@@ -87,6 +90,13 @@ _RECORDER = """id => {
     rec.updates.push(rec.changed - rec.input);
     rec.input = null;
   };
+  if (doc === null) {  // HTML only (a table): redrawn once the page's table is rewritten
+    new MutationObserver(() => {
+      rec.changed ??= performance.now();
+      requestAnimationFrame(() => setTimeout(done));
+    }).observe(document.querySelector(`figure#${id} .vg-static`), {childList: true, subtree: true});
+    return 1;
+  }
   for (const model of doc.all_models) {
     const changed = () => { rec.changed ??= performance.now(); };
     if (model.type === "ColumnDataSource") {
@@ -136,11 +146,8 @@ def latency(site_url: str, browser: Any, presses: int = PRESSES) -> dict[str, An
                 continue
             visit.page.evaluate(_RECORDER, figure_id)
             for param in sliders:
-                title = visit.page.locator(".bk-slider-title", has_text=f"{param.label}:")
-                handle = (
-                    visit.page.locator(f"figure#{figure_id} .bk-Slider")
-                    .filter(has=title)
-                    .locator(".noUi-handle")
+                handle = visit.page.locator(f"figure#{figure_id}").get_by_label(
+                    param.label, exact=True
                 )
                 handle.focus()
                 for i in range(presses):

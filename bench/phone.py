@@ -407,7 +407,10 @@ def slider_latency(browser: Any, url: str, presses: int = PRESSES) -> dict[str, 
             page.wait_for_function(
                 "id => id in window.__vgPhone.drawn", arg=figure, polling=50, timeout=30000
             )
-            handles = page.locator(f"figure#{figure} .bk-Slider .noUi-handle").all()
+            # our sliders are range inputs; the reference's, BokehJS's noUiSlider handles
+            handles = page.locator(
+                f"figure#{figure} input[type=range], figure#{figure} .bk-Slider .noUi-handle"
+            ).all()
             if not handles:
                 continue
             page.evaluate(_RECORDER, figure)

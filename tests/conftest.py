@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 POST = "posts/rnns-and-vanishing-gradients/"
-PAGE_FIGURES = 9  # Bokeh documents on the post, one per figure
+PAGE_FIGURES = 9  # figures on the post
 
 
 @pytest.fixture(scope="session")

@@ -50,8 +50,8 @@ def open_page(
 
 def wait_for_figures(visit: Visit, count: int) -> None:
     """Read down the page, so that each figure comes near the window (the page draws a
-    figure only then), and wait until BokehJS has drawn ``count`` documents and every view is
-    idle; then back to the top."""
+    figure only then), and wait until ``count`` figures are live, BokehJS has drawn a document
+    for each that has one (a table has none) and every view is idle; then back to the top."""
     for figure in visit.page.locator("figure.vg-figure").all():
         figure.scroll_into_view_if_needed()
         visit.page.wait_for_function(
@@ -61,8 +61,13 @@ def wait_for_figures(visit: Visit, count: int) -> None:
             timeout=20000,
         )
     visit.page.wait_for_function(
-        """count => window.Bokeh !== undefined && Bokeh.documents.length === count
-           && Bokeh.documents.every(doc => doc.is_idle)""",
+        """count => {
+             const blocks = [...document.querySelectorAll("script.vg-item")];
+             const drawn = blocks.filter(b => JSON.parse(b.textContent).doc).length;
+             return document.querySelectorAll("figure.vg-drawn").length === count
+               && window.Bokeh !== undefined && Bokeh.documents.length === drawn
+               && Bokeh.documents.every(doc => doc.is_idle);
+           }""",
         arg=count,
         timeout=20000,
     )
@@ -88,7 +93,8 @@ def series_colours_seen(image: Image.Image, tolerance: int = 12) -> set[str]:
 
 
 def figure_text(visit: Visit, figure_id: str) -> str:
-    """The text a reader reads in a figure, Bokeh's shadow roots included."""
+    """The text a reader reads in a figure, its controls first, Bokeh's shadow roots
+    included."""
     return visit.page.evaluate(
         """id => {
              const parts = [];
@@ -100,7 +106,12 @@ def figure_text(visit: Visit, figure_id: str) -> str:
                }
                if (node.shadowRoot) walk(node.shadowRoot);
              };
-             walk(document.querySelector(`figure#${id} .vg-bokeh`));
+             const controls = document.querySelector(`figure#${id} .vg-controls`);
+             if (controls) walk(controls);
+             // the live figure; for one that is HTML only (a table), that HTML on the page
+             const live = document.querySelector(`figure#${id} .vg-bokeh`);
+             walk(live.childElementCount && live.firstElementChild.childElementCount ? live
+               : document.querySelector(`figure#${id} .vg-static`));
              return parts.join(' ');
            }""",
         figure_id,
@@ -113,13 +124,17 @@ def figure_text(visit: Visit, figure_id: str) -> str:
 _DOCUMENT = """id => {
   const root = JSON.parse(
     document.querySelector(`script.vg-item[data-figure="${id}"]`).textContent).root_id;
-  return Bokeh.documents.find(d => d.roots().some(r => r.id === root));
+  return root === undefined ? null : Bokeh.documents.find(d => d.roots().some(r => r.id === root));
 }"""
+
+# The table a figure that is HTML only shows (no Bokeh document draws it).
+_HTML = """id => document.querySelector(`figure#${id} .vg-static`)?.innerHTML ?? null"""
 
 # What the reader's eyes get from a figure: every plotted series, table, range and visible plot
 # (not the controls, so that a control moved but not yet redrawn does not count as a redraw).
 _DRAWN = f"""id => {{
   const doc = ({_DOCUMENT})(id);
+  if (doc === null) return {{series: [], plots: [], tables: [({_HTML})(id)]}};
   const models = [...doc.all_models];
   const column = (source, spec) => spec && spec.field !== undefined
     ? Array.from(source.data[spec.field] ?? [], Number) : null;
@@ -154,16 +169,16 @@ def _drawn(visit: Visit, figure_id: str) -> dict[str, Any]:
 def read_controls(visit: Visit, figure_id: str) -> dict[str, Any]:
     """The values the figure's controls show: a number per slider, the chosen label per group."""
     return visit.page.evaluate(
-        f"""id => {{
-          const doc = ({_DOCUMENT})(id);
-          const out = {{}};
-          for (const m of doc.all_models) {{
-            if (!m.name) continue;
-            if (m.type === "Slider") out[m.name] = m.value;
-            else if (m.type === "RadioButtonGroup") out[m.name] = m.labels[m.active];
-          }}
+        """id => {
+          const figure = document.getElementById(id), out = {};
+          for (const input of figure.querySelectorAll(".vg-controls input[type=range]")) {
+            out[input.dataset.control] = Number(input.value);
+          }
+          for (const group of figure.querySelectorAll(".vg-controls fieldset[data-control]")) {
+            out[group.dataset.control] = group.querySelector("input:checked")?.value;
+          }
           return out;
-        }}""",
+        }""",
         figure_id,
     )
 
@@ -173,9 +188,9 @@ def read_slider_bounds(visit: Visit, figure_id: str) -> dict[str, tuple[float, f
     return {
         name: tuple(bounds)
         for name, bounds in visit.page.evaluate(
-            f"""id => Object.fromEntries([...({_DOCUMENT})(id).all_models]
-                  .filter(m => m.type === "Slider" && m.name)
-                  .map(m => [m.name, [m.start, m.end, m.step]]))""",
+            """id => Object.fromEntries([...document.getElementById(id)
+                  .querySelectorAll(".vg-controls input[type=range]")]
+                  .map(i => [i.dataset.control, [i.min, i.max, i.step].map(Number)]))""",
             figure_id,
         ).items()
     }
@@ -196,9 +211,7 @@ def read_table(visit: Visit, figure_id: str) -> list[list[str]]:
     """The figure's table as the reader reads it: rows of cell texts, the header row first."""
     return visit.page.evaluate(
         """id => {
-             const find = node => node.querySelector("table") ?? [...node.querySelectorAll("*")]
-               .filter(e => e.shadowRoot).map(e => find(e.shadowRoot)).find(t => t) ?? null;
-             const table = find(document.querySelector(`figure#${id} .vg-bokeh`));
+             const table = document.querySelector(`figure#${id} .vg-live table`);
              return [...table.rows].map(row => [...row.cells].map(c => c.textContent));
            }""",
         figure_id,
@@ -206,18 +219,18 @@ def read_table(visit: Visit, figure_id: str) -> list[list[str]]:
 
 
 def _slider(visit: Visit, figure_id: str, label: str) -> Any:
-    """The slider titled ``label`` (its title reads "label: value")."""
-    title = visit.page.locator(".bk-slider-title", has_text=f"{label}:")
-    sliders = visit.page.locator(f"figure#{figure_id} .bk-Slider").filter(has=title)
-    assert sliders.count() == 1, f"{sliders.count()} sliders titled {label!r} in {figure_id}"
+    """The range input of the slider labelled ``label``, found by its label as a reader (or a
+    screen reader) finds it."""
+    sliders = visit.page.locator(f"figure#{figure_id}").get_by_label(label, exact=True)
+    assert sliders.count() == 1, f"{sliders.count()} sliders labelled {label!r} in {figure_id}"
     return sliders
 
 
 def _acting(visit: Visit, figure_id: str, act: Any) -> None:
     """Do ``act`` as the reader, then wait until the figure is redrawn (when anything moved).
 
-    CustomJS callbacks run asynchronously: wait for the drawn data to change, then for it to
-    settle (a callback that puts a control back runs the redraw a second time).
+    Redraws run after the input that asked for them: wait for the drawn data to change, then
+    for it to settle (a redraw that puts a control back runs the redraw a second time).
     """
     controls = read_controls(visit, figure_id)
     before = visit.page.evaluate(f"id => JSON.stringify(({_DRAWN})(id))", figure_id)
@@ -243,7 +256,7 @@ def move_slider_with_keyboard(
     visit: Visit, figure_id: str, label: str, key: str, presses: int = 1
 ) -> None:
     """Focus the slider titled ``label`` (as Tab would) and press ``key`` (ArrowRight, End, ...)."""
-    handle = _slider(visit, figure_id, label).locator(".noUi-handle")
+    handle = _slider(visit, figure_id, label)
 
     def act() -> None:
         handle.focus()
@@ -253,32 +266,38 @@ def move_slider_with_keyboard(
     _acting(visit, figure_id, act)
 
 
+# Chromium's range thumb is 16 px wide: its centre runs from 8 px in to 8 px short of the end.
+THUMB_PX = 16
+
+
 def drag_slider(visit: Visit, figure_id: str, label: str, fraction: float) -> None:
-    """Drag the handle of the slider titled ``label`` with the mouse to ``fraction`` along."""
+    """Drag the thumb of the slider labelled ``label`` with the mouse to ``fraction`` along."""
     slider = _slider(visit, figure_id, label)
     slider.scroll_into_view_if_needed()
-    handle = slider.locator(".noUi-handle").bounding_box()
-    track = slider.locator(".noUi-base").bounding_box()
+    box = slider.bounding_box()
+    at = slider.evaluate("i => (i.value - i.min) / (i.max - i.min)")
     mouse = visit.page.mouse
 
+    def along(share: float) -> float:
+        return box["x"] + THUMB_PX / 2 + share * (box["width"] - THUMB_PX)
+
     def act() -> None:
-        mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+        y = box["y"] + box["height"] / 2
+        mouse.move(along(at), y)
         mouse.down()
-        y = track["y"] + track["height"] / 2
-        target = track["x"] + fraction * track["width"]
-        here = handle["x"] + handle["width"] / 2
-        mouse.move((here + target) / 2, y, steps=4)
-        mouse.move(target, y, steps=4)
+        mouse.move((along(at) + along(fraction)) / 2, y, steps=4)
+        mouse.move(along(fraction), y, steps=4)
         mouse.up()
 
     _acting(visit, figure_id, act)
 
 
 def choose_option(visit: Visit, figure_id: str, option: str, keyboard: bool = False) -> None:
-    """Choose the button labelled ``option``: a click, or focus and Enter with ``keyboard``."""
-    button = visit.page.locator(f"figure#{figure_id} .bk-btn", has_text=option)
+    """Choose the button labelled ``option``: a click, or focus and Space with ``keyboard``."""
+    button = visit.page.locator(f"figure#{figure_id} .vg-choice label", has_text=option)
     if keyboard:
-        _acting(visit, figure_id, lambda: (button.focus(), button.press("Enter")))
+        radio = button.locator("input")
+        _acting(visit, figure_id, lambda: (radio.focus(), radio.press("Space")))
     else:
         _acting(visit, figure_id, button.click)
 
@@ -299,8 +318,10 @@ def twins_seen(visit: Visit) -> list[dict[str, Any]]:
 
 
 def how_figures_show(visit: Visit) -> list[dict[str, Any]]:
-    """Each figure as the reader sees it: drawn live by BokehJS, or its twin (a loaded picture
-    or the table) shown in its place; and whether its live version runs Bokeh's CustomJS."""
+    """Each figure as the reader sees it: live (drawn by BokehJS; a figure that is HTML only,
+    a table, once the page script runs its controls), or its twin (a loaded picture or the
+    table) shown in its place; whether it is HTML only, whether its live version runs
+    Bokeh's CustomJS, and whether its controls (how many) can be used."""
     return visit.page.evaluate(
         """() => [...document.querySelectorAll('figure.vg-figure')].map(f => {
              const img = f.querySelector('img.vg-twin');
@@ -308,11 +329,20 @@ def how_figures_show(visit: Visit) -> list[dict[str, Any]]:
              const shown = el => !!el && getComputedStyle(el).visibility === 'visible'
                                 && el.getBoundingClientRect().height > 0;
              const item = document.querySelector(`script.vg-item[data-figure="${f.id}"]`);
-             return {figure: f.id, live: !!f.querySelector('.vg-bokeh [class^="bk-"]'),
+             const html_only = !!item && !JSON.parse(item.textContent).doc;
+             return {figure: f.id, html_only,
+                     live: !!f.querySelector('.vg-bokeh [class^="bk-"]')
+                           || (html_only && f.classList.contains("vg-drawn")),
                      runs_code: !!item && item.textContent.includes('"CustomJS"'),
+                     controls: f.querySelectorAll('.vg-controls input').length,
+                     controls_on: [...f.querySelectorAll('.vg-controls input')]
+                       .some(i => !i.disabled),
                      twin: (shown(img) && img.complete && img.naturalWidth > 0) || shown(table)};
            })"""
     )
+
+
+QUIET_MS, DRAWING_S = 1000, 20
 
 
 def see_each_figure(visit: Visit) -> list[dict[str, Any]]:
@@ -331,6 +361,15 @@ def see_each_figure(visit: Visit) -> list[dict[str, Any]]:
             visit.page.wait_for_function(shows, arg=figure.get_attribute("id"), timeout=10000)
         except PlaywrightTimeout:  # shown neither way: how_figures_show says so
             pass
+    # the page draws the figures that came into the window one after another: until it is done
+    # (nothing changes for QUIET_MS), or has tried for DRAWING_S
+    seen = how_figures_show(visit)
+    for _ in range(int(DRAWING_S * 1000 / QUIET_MS)):
+        visit.page.wait_for_timeout(QUIET_MS)
+        now = how_figures_show(visit)
+        if now == seen:
+            break
+        seen = now
     return how_figures_show(visit)
 
 
@@ -399,13 +438,14 @@ def accessibility_violations(visit: Visit, axe_js: str) -> list[dict[str, Any]]:
 
 
 def figure_parts(visit: Visit) -> list[dict[str, Any]]:
-    """Per figure: the height the static twin reserves and the height BokehJS draws."""
+    """Per figure: the height the static twin reserves and the height the live figure takes
+    (what BokehJS draws; the page's own HTML for a figure that is HTML only, a table)."""
     return visit.page.evaluate(
         """() => [...document.querySelectorAll('figure.vg-figure')].map(f => {
              const height = el => el ? el.getBoundingClientRect().height : null;
+             const live = f.querySelector('.vg-bokeh > div > *') ?? f.querySelector('.vg-static');
              return {figure: f.id, table: !!f.querySelector('.vg-static table'),
-                     reserved: height(f.querySelector('.vg-static')),
-                     drawn: height(f.querySelector('.vg-bokeh > div > *'))}; })"""
+                     reserved: height(f.querySelector('.vg-static')), drawn: height(live)}; })"""
     )
 
 
@@ -465,25 +505,26 @@ def nudge_a_control(visit: Visit, figure_id: str) -> None:
     """As a reader: the figure's first slider one step along with the keyboard (back, at its
     end), or else the first of its buttons not chosen, clicked; then wait until the figure's
     data (its data sources or its table, any kind of plot) has changed and settled."""
-    shown = f"""id => JSON.stringify([...({_DOCUMENT})(id).all_models]
+    shown = f"""id => ({_DOCUMENT})(id) === null ? ({_HTML})(id)
+      : JSON.stringify([...({_DOCUMENT})(id).all_models]
       .filter(m => m.type === "ColumnDataSource" || m.type === "Div")
       .map(m => m.type === "Div" ? m.text : Object.entries(m.data)
         .map(([name, column]) => [name, Array.from(column, String)])))"""
     before = visit.page.evaluate(shown, figure_id)
     figure = visit.page.locator(f"figure#{figure_id}")
-    handles = figure.locator(".noUi-handle")
-    if handles.count():
-        handle = handles.first
-        at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-        handle.focus()
-        handle.press("ArrowLeft" if at_end else "ArrowRight")
+    sliders = figure.locator(".vg-controls input[type=range]")
+    if sliders.count():
+        slider = sliders.first
+        at_end = slider.evaluate("i => Number(i.value) === Number(i.max)")
+        slider.focus()
+        slider.press("ArrowLeft" if at_end else "ArrowRight")
     else:
-        figure.locator(".bk-btn:not(.bk-active)").first.click()
+        figure.locator(".vg-choice label:not(:has(input:checked))").first.click()
     visit.page.wait_for_function(
         f"([id, before]) => ({shown})(id) !== before", arg=[figure_id, before], timeout=10000
     )
     settled = None
-    for _ in range(50):  # CustomJS callbacks run as tasks of their own: until nothing changes
+    for _ in range(50):  # a redraw may move another control, which redraws: until none does
         visit.page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r)))")
         now = visit.page.evaluate(shown, figure_id)
         if now == settled:
@@ -495,7 +536,8 @@ def nudge_a_control(visit: Visit, figure_id: str) -> None:
 def read_sources(visit: Visit, figure_id: str) -> list[dict[str, list[Any]]]:
     """The data of every ColumnDataSource of the figure's Bokeh document, as it is now."""
     return visit.page.evaluate(
-        f"""id => [...({_DOCUMENT})(id).all_models].filter(m => m.type === "ColumnDataSource")
+        f"""id => [...(({_DOCUMENT})(id)?.all_models ?? [])]
+              .filter(m => m.type === "ColumnDataSource")
               .map(s => Object.fromEntries(Object.entries(s.data).map(([name, column]) =>
                 [name, Array.from(column, v => ArrayBuffer.isView(v) ? Array.from(v) : v)])))""",
         figure_id,

@@ -21,8 +21,9 @@ def test_payload_counts_every_figure_fragment_and_the_shared_script_once(site: B
     assert measured["figures"] == len(fragments) == html.count('<figure class="vg-figure"')
     names = re.findall(r'<figure class="vg-figure"[^>]*data-figure="([^"]+)"', html)
     for name, fragment in zip(names, fragments, strict=True):  # a figure without controls
-        has_controls = any(p.control for p in FIGURES[name].params)  # calls nothing
-        assert ("vgControls" in fragment) == has_controls, name
+        has_controls = any(p.control for p in FIGURES[name].params)  # has no inputs
+        assert ('"controls":{"figure":' in fragment) == has_controls, name
+        assert ('class="vg-controls"' in fragment) == has_controls, name
     raw = sum(len(f.encode()) for f in fragments) + len(page_js().encode())
     assert measured["raw_KB"] == round(raw / 1024, 1)
     together = "".join(fragments).encode() + page_js().encode()

@@ -221,11 +221,13 @@ def test_a_slider_moved_with_the_keyboard_redraws_what_python_computes(
 ) -> None:
     visit = post_for(name)
     before = read_controls(visit, figure_id(name))[param]
+    start, end, step = read_slider_bounds(visit, figure_id(name))[param]
     move_slider_with_keyboard(visit, figure_id(name), label(name, param), key, presses)
     after = read_controls(visit, figure_id(name))[param]
-    step = FIGURES[name].param(param).step
-    moves = presses * step * (5 if key.startswith("Page") else 1)
-    expected = before + (moves if key in ("ArrowRight", "PageUp") else -moves)
+    # a range input's Page keys move a tenth of its range, on its steps (at least one step)
+    stride = max(step, round((end - start) / 10 / step) * step) if key.startswith("Page") else step
+    moved = before + presses * stride * (1 if key in ("ArrowRight", "PageUp") else -1)
+    expected = min(max(moved, start), end)
     assert after == round(expected, decimals(step)), "a value on the step, no rounding error"
     assert_redrawn_as_python_computes(visit, name)
 
@@ -298,7 +300,7 @@ def test_extreme_settings_redraw_what_python_computes(post_for, name, moves) -> 
 
 @pytest.mark.parametrize("wide", [False, True], ids=["default-range", "widest-range"])
 def test_the_tangent_point_reaches_both_ends_of_the_x_range(post_for, wide) -> None:
-    """Dragged, not Home/End: noUiSlider's Home and End keep the bounds a slider started with."""
+    """Dragged, after the x range was widened: the slider's bounds follow the range."""
     visit = post_for("sigmoid-tangent")
     if wide:
         move_slider_with_keyboard(

@@ -82,20 +82,27 @@ def page(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any
 
 
 PLACE = """(html) => new Promise((done) => {
-  const count = Bokeh.documents.length;
   const main = document.getElementById("figures");
   main.replaceChildren(document.createRange().createContextualFragment(html));
   vgControls.embed(main);
-  const look = () => Bokeh.documents.length >= count + 2
-    && Bokeh.documents.slice(count).every((d) => d.is_idle) ? done(count) : setTimeout(look, 10);
+  const look = () => main.querySelectorAll("figure.vg-drawn").length === 2
+    && Bokeh.documents.every((d) => d.is_idle) ? done() : setTimeout(look, 10);
   look();
 })"""
-SET_AND_COMPARE = """async ([at, setting]) => {
-  const [live, drawn] = [Bokeh.documents[at], Bokeh.documents[at + 1]];
+# The figure "live" at its defaults, its controls set to `setting`; then what it shows beside
+# what the figure "drawn" (Python's, at that setting) shows: every data source's columns, and
+# the table of a figure that is HTML only.
+SET_AND_COMPARE = """async (setting) => {
+  const documentOf = (key) => {
+    const item = JSON.parse(document.querySelector(`script.vg-item[data-figure="${key}"]`)
+      .textContent);
+    return item.doc ? Bokeh.documents.findLast((d) => d.roots().some((r) => r.id === item.root_id))
+      : null;
+  };
   const models = (doc) => [...doc.all_models].sort((a, b) =>
     Number(a.id.split("-").pop()) - Number(b.id.split("-").pop()));
-  const controls = Object.fromEntries([...live.all_models].filter((m) => m.name in setting)
-    .map((m) => [m.name, m]));
+  const controls = Object.fromEntries(Object.values(vgControls.controlsOf("live"))
+    .filter((c) => c.name in setting).map((c) => [c.name, c]));
   const settle = async () => {
     for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r, 0));
   };
@@ -108,12 +115,15 @@ SET_AND_COMPARE = """async ([at, setting]) => {
     }
   }
   const unset = Object.values(controls).filter((c) => c[key(c)] !== wanted(c)).map((c) => c.name);
-  const shown = (doc) => models(doc)
-    .filter((m) => "data" in m || ("text" in m && "css_classes" in m))
-    .map((m) => ("data" in m ? Object.fromEntries(Object.entries(m.data).map(([k, v]) =>
-      [k, Array.from(v, (x) => (ArrayBuffer.isView(x) || Array.isArray(x) ? Array.from(x) : x))]))
-      : m.text));
-  return {unset, live: shown(live), drawn: shown(drawn)};
+  const shown = (figure) => {
+    const doc = documentOf(figure);
+    if (doc === null) return [document.querySelector(`figure#${figure} .vg-static`).innerHTML];
+    return models(doc).filter((m) => "data" in m || ("text" in m && "css_classes" in m))
+      .map((m) => ("data" in m ? Object.fromEntries(Object.entries(m.data).map(([k, v]) =>
+        [k, Array.from(v, (x) => (ArrayBuffer.isView(x) || Array.isArray(x) ? Array.from(x) : x))]))
+        : m.text));
+  };
+  return {unset, live: shown("live"), drawn: shown("drawn")};
 }"""
 
 
@@ -142,8 +152,8 @@ def test_every_control_shows_what_python_draws_for_its_setting(page, name, sampl
     setting = _samples(name)[sample]
     defaults = render_figure(figure_parts(name, {}, key="live"))
     drawn = render_figure(figure_parts(name, setting, key="drawn"))
-    at = page.evaluate(PLACE, defaults + drawn)
-    found = page.evaluate(SET_AND_COMPARE, [at, setting])
+    page.evaluate(PLACE, defaults + drawn)
+    found = page.evaluate(SET_AND_COMPARE, setting)
     assert found["unset"] == [], f"{name}: controls that would not take {setting}"
     assert len(found["live"]) == len(found["drawn"])
     assert _close(found["live"], found["drawn"], f"figure '{name}' at {setting}") is None

@@ -44,8 +44,8 @@ def plotted(visit: Any, number: int) -> dict[str, dict[str, Any]]:
 
 
 def press_on_slider(visit: Any, number: int, key: str, times: int) -> None:
-    """Focus the figure's slider handle and press ``key``, as a keyboard reader does."""
-    handle = visit.page.locator(f"figure#{FIGURE_ID.format(number)} .noUi-handle").first
+    """Focus the figure's slider and press ``key``, as a keyboard reader does."""
+    handle = visit.page.locator(f"figure#{FIGURE_ID.format(number)} input[type=range]").first
     handle.scroll_into_view_if_needed()
     handle.focus()
     for _ in range(times):

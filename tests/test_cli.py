@@ -18,6 +18,7 @@ from vanishing_post.engine import cli
 from vanishing_post.engine.numbers import QUANTITIES, quantity_text
 from vanishing_post.engine.params import FigureError
 from vanishing_post.engine.registry import FIGURES
+from vanishing_post.engine.scripts import BOKEHJS
 
 PAGE_TITLE = "Twelve steps <b>down</b> & out"
 
@@ -89,7 +90,7 @@ def test_rendered_page_carries_bokehjs_inline_and_refers_to_nothing(rendered):
     assert page.addresses == []  # no src=, no href=: nothing to fetch, nothing to follow
     assert page.figures == ["decay"]
     bokehjs = [s for s in page.inline_scripts if "Anaconda, Inc., and Bokeh Contributors" in s]
-    assert len(bokehjs) == 2, "bokeh.min.js and bokeh-widgets.min.js, inline"
+    assert len(bokehjs) == len(BOKEHJS), "BokehJS, inline, each file once"
 
 
 @pytest.mark.slow  # a real render in a process of its own

@@ -120,10 +120,11 @@ def test_a_table_job_makes_its_fragment_and_measures_its_layout_but_has_no_twin(
     drawer.finish()
     assert [p.name for p in tmp_path.iterdir()] == ["post-3.json"]
     layout = read_layout(job.layout)
-    assert set(layout) == set(WIDTHS) and layout["wide"]["controls"] > 0  # its sliders
+    # its sliders are the page's own inputs, above the live table's box, not in it
+    assert set(layout) == set(WIDTHS) and abs(layout["wide"]["controls"]) < 1
 
 
-def test_the_layout_is_where_the_controls_end_and_the_plots_box(tmp_path):
+def test_the_layout_is_the_plots_box_under_the_controls(tmp_path):
     job = _job(tmp_path, "post-1")
     drawer = Drawer(content=CONTENT)
     drawer.submit(job)
@@ -133,7 +134,8 @@ def test_the_layout_is_where_the_controls_end_and_the_plots_box(tmp_path):
         box = layout[width]
         # 640 x 400 at the column's width, grown to whole device pixels
         assert box["width"] == column and abs(box["height"] - column * 400 / 640) <= 1
-        assert 2 * 30 < box["controls"] < 3 * 60  # its slider and its two buttons
+        # its slider and buttons are the page's own inputs, above the live figure's box
+        assert abs(box["controls"]) < 1
 
 
 @pytest.mark.parametrize(

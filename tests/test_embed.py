@@ -26,7 +26,7 @@ UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-
 
 def build(name: str, raw: dict[str, Any] | None = None) -> Any:
     """A fresh Bokeh layout: ``components`` adopts it into a document, so never share one."""
-    spec = FIGURES[name]
+    spec = REGISTRY[name]
     return spec.build(spec.values(raw))
 
 
@@ -114,9 +114,9 @@ def test_div_is_the_element_the_document_is_drawn_into(fragment):
 
 @pytest.mark.parametrize("text", ["</script><script>alert(1)</script>", "<!-- a -->", "a </b"])
 def test_text_in_a_document_cannot_end_its_data_block(text):
-    from bokeh.models import Div
+    from bokeh.plotting import figure
 
-    script, _ = components(Div(text=text), "post-1")
+    script, _ = components(figure(title=text), "post-1")
     assert script.count("</script>") == 1 and "<!--" not in script
     assert text in json.dumps(item(script)["doc"])
 
@@ -154,7 +154,8 @@ def first_difference(a: str, b: str) -> str | None:
 
 def test_different_parameters_give_different_fragments():
     steps = {"steps": "7"}
-    assert components(build("decay-steps"), "k") != components(build("decay-steps", steps), "k")
+    assert components(build("decay"), "k") != components(build("decay", steps), "k")
+    assert figure_html("decay-steps", None, "k") != figure_html("decay-steps", steps, "k")
 
 
 @pytest.mark.parametrize("key", ["", "Post-1", "-post", "post 1", "post_1", "post-1\n", 'a"b', "é"])
@@ -197,7 +198,9 @@ def test_figure_html_without_a_number_has_no_figure_label():
 def test_two_figures_on_one_page_have_unique_element_ids():
     page = figure_html("numbers", {}, "post-1", 1) + figure_html("numbers", {}, "post-2", 2)
     ids = element_ids(page)
-    assert len(ids) == len(set(ids)) == 6  # each: the figure, its live plot, its code
+    sliders = sum(1 for p in REGISTRY["numbers"].params if p.control and p.kind is not str)
+    # each: the figure, its live plot, its code, each slider's input
+    assert len(ids) == len(set(ids)) == 2 * (3 + sliders)
 
 
 def test_figure_html_passes_parameters_to_the_figure():
@@ -227,26 +230,57 @@ def test_figure_html_propagates_a_bad_parameter_as_figure_error(name, raw, named
     assert f"'{name}'" in message and named in message
 
 
-def test_the_controls_script_defines_what_the_callbacks_call():
+def test_the_controls_script_defines_what_the_pages_call():
     script = page_js()
     assert script.startswith("// vanishing_post")
     assert "window.vgControls = " in script
-    returned = "{redraw, update, settingsInAddress, showInCode, nameHandles, embed, ...shared}"
-    assert f"return {returned};" in script
+    returned = "{redraw, update, settingsInAddress, showInCode, connect, controlsOf, embed,"
+    assert f"return {returned} ...shared}};" in script
 
 
-@pytest.mark.parametrize("name", ["sigmoid-tangent", "decay", "decay-steps"])
-def test_a_fragment_calls_the_shared_controls_script_instead_of_carrying_it(name):
+# Figures with controls, from the registry: a declared parameter the reader sets.
+CONTROLLED = sorted(name for name, spec in REGISTRY.items() if any(p.control for p in spec.params))
+
+
+@pytest.mark.parametrize("name", CONTROLLED)
+def test_a_fragment_carries_no_widget_only_what_its_controls_redraw(name):
     script, _ = components(build(name), key="k")
-    assert "vgControls.update(figure" in script
-    assert "vgControls.settingsInAddress" in script
-    assert "function setColumns" not in script
+    found = item(script)
+    drawn = json.dumps(found.get("doc"))
+    assert '"Slider"' not in drawn and '"RadioButtonGroup"' not in drawn
+    assert "vgControls" not in drawn and "function setColumns" not in script
+    runs = found["controls"]
+    assert runs["figure"] == name
+    redrawn = set(re.findall(r'"\$model":"([^"]+)"', json.dumps(runs, separators=(",", ":"))))
+    if "doc" in found:
+        assert redrawn and redrawn <= model_ids(script)
+    else:  # HTML only (a table): its controls rewrite the page's own HTML
+        assert not redrawn and '{"$html": true}' in json.dumps(runs["targets"])
+
+
+@pytest.mark.parametrize("name", CONTROLLED)
+def test_every_control_is_an_input_labelled_by_its_parameter(name):
+    html = figure_html(name, None, key="k")
+    controls = re.search(r'<div class="vg-controls">(.*?)</div>\s*<div class="vg-live"', html, re.S)
+    controls = controls.group(1)
+    sliders = re.findall(
+        r'<div class="vg-slider"><span><label for="[^"]+">([^<]*)</label>:.*?'
+        r'<input type="range" data-control="([^"]+)"',
+        controls,
+    )
+    choices = re.findall(
+        r'<fieldset class="vg-choice" data-control="([^"]+)"><legend>([^<]+):</legend>', controls
+    )
+    shown = {control: label for label, control in sliders} | dict(choices)
+    wanted = {p.name for p in REGISTRY[name].params if p.control}
+    assert wanted <= set(shown)
+    assert all(label.strip() for label in shown.values())
 
 
 def test_a_page_of_its_own_carries_the_controls_script_inline_once():
-    html = page_html("decay", {})
+    html = page_html(CONTROLLED[0], {})
     assert html.count(page_js()) == 1
-    assert html.index(page_js()) < html.index("vgControls.update(figure")
+    assert 'class="vg-controls"' in html
 
 
 # The static twin in the fragment: an image for plots, the HTML table for tables
@@ -264,7 +298,7 @@ def test_a_plot_fragment_carries_its_twin_with_alt_text_from_the_data(name):
 def test_a_table_fragment_carries_the_table_itself_not_an_image(name):
     html = figure_html(name, {}, key="k", number=5, twin="/figures/k.png")
     assert "<img" not in html
-    static = re.search(r'<div class="vg-static vg-static-table">(.*?)</div>', html, re.S)
+    static = re.search(r'<div class="vg-static vg-static-table"[^>]*>(.*?)</div>', html, re.S)
     assert static and "<table" in static.group(1)
 
 
@@ -350,9 +384,3 @@ def test_a_fragment_carries_its_document_and_no_code_to_draw_it(fragment):
     script, _ = fragment
     assert "Bokeh.embed" not in script and "Bokeh.embed.embed_item(" in page_js()
     assert item(script)["doc"]["roots"]
-
-
-def test_the_slider_names_are_in_the_shared_script_not_in_each_fragment(fragment):
-    script, _ = fragment
-    assert "vgControls.nameHandles(key)" in script
-    assert "aria-label" not in script and "aria-label" in page_js()

@@ -8,7 +8,6 @@ test_readers.py, concurrent builds in test_lock.py, orders of edits in test_edit
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -121,7 +120,8 @@ def test_a_damaged_artefact_is_never_served_and_the_next_build_heals_it(
         assert PROSE.strip() in html
         items = figure_items(html)  # every figure whole: its document parses, none swallowed
         assert len(items) == html.count('class="vg-figure"') > 0
-        assert all(json.loads(json.dumps(item))["doc"]["roots"] for item in items)
+        # a figure that is HTML only (a table) has no document, only its controls' part
+        assert all(item["doc"]["roots"] if "doc" in item else item["controls"] for item in items)
         post.write_text(source)
     done = build(built)
     assert done.returncode == 0, done.log

@@ -117,11 +117,15 @@ def test_a_figure_that_cannot_run_shows_its_twin(browser, site, blocked, policy,
             assert shows, address
             unseen = [f["figure"] for f in shows if not (f["live"] or f["twin"])]
             assert unseen == [], f"{blocked}: {address} shows nothing for {unseen}"
-            if blocked == "no compiling of code":  # a live figure whose controls do nothing
+            # a control works exactly when its figure is live: never one that would do nothing
+            assert all(f["controls_on"] == f["live"] for f in shows if f["controls"]), shows
+            if blocked == "no compiling of code":  # a live figure whose callbacks do nothing
                 assert not [f for f in shows if f["live"] and f["runs_code"]], shows
                 assert all(f["live"] for f in shows if not f["runs_code"]), shows
-            else:
+            elif blocked == "the page script missing":
                 assert not any(f["live"] for f in shows), shows
+            else:  # without BokehJS, a table's controls still rewrite it; no plot is live
+                assert all(f["live"] == f["html_only"] for f in shows), shows
 
 
 # Without JavaScript (scripts off, reader views): the twins are the figures
@@ -164,6 +168,16 @@ def test_without_javascript_figures_are_numbered_with_captions(no_script) -> Non
     captions = no_script.page.locator("figure.vg-figure figcaption").all_inner_texts()
     assert [c.split(".")[0] for c in captions] == [f"Figure {n}" for n in range(1, FIGURES + 1)]
     assert all(len(c) > len("Figure 1. ") + 5 for c in captions)
+
+
+def test_without_javascript_no_control_is_shown(no_script) -> None:
+    """Without a script a control would do nothing: none is shown, the values the twin was
+    drawn at stay in its alt text and caption."""
+    shown = no_script.page.evaluate(
+        """() => [...document.querySelectorAll('.vg-controls')]
+                 .map(c => c.getBoundingClientRect().height)"""
+    )
+    assert shown and all(height == 0 for height in shown), shown
 
 
 def test_without_javascript_nothing_fails_or_leaves_the_site(no_script) -> None:
@@ -274,8 +288,8 @@ def test_when_bokehjs_arrives_late_the_live_plot_takes_the_twins_place_unchanged
 
 @pytest.mark.parametrize("visit", ["desktop", "phone"])
 def test_the_twins_box_is_the_live_plots_size_not_more(request, visit: str) -> None:
-    """No blank space under a drawn plot or table: the box reserved for it is what BokehJS
-    draws (a live table in the page's type, as its static twin)."""
+    """No blank space under a drawn plot: the box reserved for it is what BokehJS draws (a
+    table is its own twin)."""
     parts = figure_parts(request.getfixturevalue(visit))
     assert any(part["table"] for part in parts)
     for part in parts:
@@ -312,7 +326,7 @@ def test_print_shows_the_twins_and_hides_the_controls(browser: Any, site_url: st
         twins = twins_seen(visit)
         assert all(t["shown"] for t in twins), twins
         hidden = visit.page.evaluate(
-            """() => [...document.querySelectorAll('.vg-bokeh')]
+            """() => [...document.querySelectorAll('.vg-bokeh, .vg-controls')]
                      .every(b => b.getBoundingClientRect().height === 0)"""
         )
         assert hidden
@@ -405,8 +419,9 @@ def test_on_a_phone_nothing_scrolls_sideways(phone) -> None:
 
 def test_on_a_phone_every_figure_is_drawn_inside_the_screen(phone) -> None:
     boxes = phone.page.evaluate(
-        """() => [...document.querySelectorAll('.vg-bokeh')].map(b => {
-             const r = b.firstElementChild.firstElementChild.getBoundingClientRect();
+        """() => [...document.querySelectorAll('figure.vg-figure')].map(f => {
+             const live = f.querySelector('.vg-bokeh > div > *') ?? f.querySelector('.vg-static');
+             const r = live.getBoundingClientRect();
              return [r.left, r.right, r.height]; })"""
     )
     assert len(boxes) == FIGURES
@@ -449,7 +464,7 @@ def test_on_a_phone_tick_labels_stay_legible(phone) -> None:
 
 
 def test_on_a_phone_the_sliders_are_big_enough_to_touch(phone) -> None:
-    sizes = phone.page.locator(".noUi-touch-area").evaluate_all(
+    sizes = phone.page.locator(".vg-controls input[type=range]").evaluate_all(
         "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })"
     )
     assert sizes

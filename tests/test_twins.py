@@ -144,7 +144,7 @@ def test_a_table_has_nothing_to_photograph_but_its_layout_is_measured(studio):
     with pytest.raises(TwinError, match="figure 'numbers': no plot to photograph"):
         studio.photograph("numbers", _fragment("numbers"))
     for width, (png, layout) in studio.shoot("numbers", _fragment("numbers")).items():
-        assert png is None and layout["width"] == WIDTHS[width][1] and layout["controls"] > 0
+        assert png is None and layout["width"] == WIDTHS[width][1] and layout["height"] > 0
 
 
 def test_save_writes_every_width_whole(tmp_path):

@@ -3,8 +3,8 @@
 // 'unsafe-inline'). Whatever stops a figure from drawing (no BokehJS, BokehJS failing, a
 // policy that forbids what the figure runs), its static twin stays in its place.
 
-// Whether the page may compile code from text: Bokeh's CustomJS callbacks (a figure's
-// controls) need it ('unsafe-eval'). Asked once, and only of a page with such a figure.
+// Whether the page may compile code from text: Bokeh's CustomJS callbacks (a figure's own,
+// written in Python) need it ('unsafe-eval'). Asked once, and only of a page with such a figure.
 let compiles = null;
 function mayCompile() {
   if (compiles === null) {
@@ -19,16 +19,31 @@ const taken = new WeakSet();  // data blocks already handed to BokehJS, by eithe
 // cannot be drawn here (its twin stays; the console says why). The figure is then marked
 // vg-drawn.
 function draw(block) {
-  if (taken.has(block) || !window.Bokeh) return Promise.resolve();
-  taken.add(block);
+  if (taken.has(block)) return Promise.resolve();
   const text = block.textContent;
-  if (text.includes('"CustomJS"') && !mayCompile()) {
-    console.warn(`figure '${block.dataset.figure}': its controls need 'unsafe-eval'; the twin stays`);
+  const item = JSON.parse(text);
+  const key = block.dataset.figure;
+  if (!item.doc) {  // HTML only (a table): the page shows it; BokehJS has nothing to draw
+    taken.add(block);
+    if (item.controls) connect(key, item.controls, null);
+    document.getElementById(key)?.classList.add("vg-drawn");
     return Promise.resolve();
   }
-  return Bokeh.embed.embed_item(JSON.parse(text), block.dataset.target)
-    .then(() => document.getElementById(block.dataset.figure)?.classList.add("vg-drawn"))
-    .catch((error) => console.error(`figure '${block.dataset.figure}': ${error}`));
+  if (!window.Bokeh) return Promise.resolve();
+  taken.add(block);
+  if (text.includes('"CustomJS"') && !mayCompile()) {
+    console.warn(`figure '${key}': its callbacks need 'unsafe-eval'; the twin stays`);
+    return Promise.resolve();
+  }
+  return Bokeh.embed.embed_item(item, block.dataset.target)
+    .then(() => {
+      // the document just made: the newest holding its root (a page that places figures again,
+      // as the twins' studio does, may hold older ones under the same ids)
+      const doc = [...Bokeh.documents].reverse().find((d) => d.get_model_by_id(item.root_id));
+      if (item.controls) connect(key, item.controls, doc);
+      document.getElementById(key)?.classList.add("vg-drawn");
+    })
+    .catch((error) => console.error(`figure '${key}': ${error}`));
 }
 
 // Draw every figure whose data block is inside `root`, all at once (the twins' studio, a

@@ -7,7 +7,9 @@ bytes.
 
 from __future__ import annotations
 
+import html
 import json
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -18,74 +20,133 @@ from vanishing_post.engine.markup import environment, render_figure, trusted
 from vanishing_post.engine.params import lookup
 from vanishing_post.engine.registry import FIGURES
 from vanishing_post.engine.render import model_parts, of_type
-from vanishing_post.engine.scripts import page_js
+from vanishing_post.engine.scripts import BOKEHJS, page_js
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-MODEL_ID = re.compile(r'"id":"(p\d+)"')
+MODEL_ID = re.compile(r'"(?:id|\$model)":"(p\d+)"')
 KEY = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
-def _controls(parts: list[Any]) -> dict[str, Any]:
-    from bokeh.models import Widget
-
-    # references() gives a set: sort, so the page's bytes do not depend on memory addresses
-    return {w.name: w for w in sorted(of_type(parts, Widget), key=_name) if w.name}
-
-
-def _name(model: Any) -> str:
-    return model.name or ""
+# The controls BokehJS would draw with its widgets (bokeh-widgets.js: 101 KB gzipped, and a
+# good part of a figure's drawing time on a phone) are the browser's own inputs instead: a
+# range input per slider, a group of radio buttons per row of buttons. Python builds them as
+# Bokeh models (``render.with_controls``, ``figure._controls``): their properties say what the
+# inputs are, and their one shared callback's arguments what a change redraws.
+CONTROLS = ("Slider", "RadioButtonGroup")
 
 
-def _remember_settings(model: Any, parts: list[Any], key: str) -> Any:
-    """Keep the controls' values in the page address, and restore them from it on load; and
-    write each into the call of the code under the figure (``code.js``)."""
-    from bokeh.document import Document
-    from bokeh.models import CustomJS, RadioButtonGroup
-
-    controls = _controls(parts)
-    doc = Document()
-    doc.add_root(model)
-    if controls:
-        code = "vgControls.settingsInAddress(controls, key, mode, cb_obj);"
-        doc.js_on_event(
-            "document_ready",
-            CustomJS(args=dict(controls=controls, key=key, mode="restore"), code=code),
-        )
-        doc.js_on_event(
-            "document_ready", CustomJS(args=dict(key=key), code="vgControls.nameHandles(key);")
-        )
-        record = CustomJS(args=dict(controls=controls, key=key, mode="record"), code=code)
-        shown = CustomJS(args=dict(key=key), code="vgControls.showInCode(key, cb_obj);")
-        for control in controls.values():
-            changed = "active" if isinstance(control, RadioButtonGroup) else "value"
-            control.js_on_change(changed, record, shown)
-    return doc
+def _is_control(model: Any) -> bool:
+    return type(model).__name__ in CONTROLS and bool(model.name)
 
 
-# A slider's handle is 14 x 18 px: its invisible touch area grows to about 40 px, the size of
-# a fingertip, without changing how it looks.
-TOUCH_AREA_CSS = (
-    ".noUi-touch-area { position: absolute; inset: -11px -13px; width: auto; height: auto; }"
-)
+def _control_rows(model: Any) -> list[tuple[Any, Any]]:
+    """(child of the root column, the control it is or holds) for each control, in order."""
+    from bokeh.models import Column, Row
+
+    if not isinstance(model, Column):
+        return []
+    found = []
+    for child in model.children:
+        if _is_control(child):
+            found.append((child, child))
+        elif isinstance(child, Row):
+            held = [c for c in child.children if _is_control(c)]
+            if held:
+                found.append((child, held[0]))
+    return found
 
 
-# Buttons that do not fit a phone's column (a 320 px window) go on to a second line instead of
-# widening the page.
-BUTTONS_CSS = ":host { min-width: 0; } .bk-btn-group { flex-wrap: wrap; }"
+def controls_shown(model: Any) -> list[dict[str, Any]]:
+    """The figure's controls as its page writes them (``templates/controls.html``), in the
+    order they stand above its plots: a slider's bounds, step, value and label; a button
+    group's labels, the chosen one and the label beside it."""
+    shown = []
+    for holder, control in _control_rows(model):
+        if type(control).__name__ == "Slider":
+            shown.append(
+                dict(
+                    name=control.name,
+                    label=control.title,
+                    start=js_number(control.start),
+                    end=js_number(control.end),
+                    step=js_number(control.step),
+                    value=js_number(control.value),
+                )
+            )
+        else:
+            beside = [c for c in getattr(holder, "children", []) if c is not control]
+            label = html.unescape(beside[0].text).rstrip(":") if beside else control.name
+            labels = list(control.labels)
+            shown.append(dict(name=control.name, label=label, labels=labels, active=control.active))
+    return shown
 
 
-def _touchable(parts: list[Any]) -> None:
-    """Sliders a finger can catch on a phone; buttons that fit its column."""
-    from bokeh.models import InlineStyleSheet, RadioButtonGroup, Slider
+def js_number(value: float) -> str:
+    """A number as JavaScript's String() writes it: what the page shows once it runs."""
+    number = float(value)
+    if number.is_integer() and abs(number) < 1e21:
+        return str(int(number))
+    return repr(number)
 
-    sliders = sorted(of_type(parts, Slider), key=_name)
-    touch = InlineStyleSheet(css=TOUCH_AREA_CSS)  # one sheet the figure's sliders share
-    for slider in sliders:
-        slider.stylesheets = [*slider.stylesheets, touch]
-    groups = sorted(of_type(parts, RadioButtonGroup), key=_name)
-    wrap = InlineStyleSheet(css=BUTTONS_CSS)
-    for group in groups:
-        group.stylesheets = [*group.stylesheets, wrap]
+
+def _split_controls(model: Any) -> tuple[Any, dict[str, Any] | None]:
+    """The figure without its controls (what BokehJS draws), and what the page script needs to
+    run them: the figure's name, the Bokeh models a change redraws (``targets``) and the fixed
+    values; None for a figure without controls."""
+    from bokeh.models import Column
+
+    rows = _control_rows(model)
+    if not rows:
+        return model, None
+    control = rows[0][1]
+    changed = "change:active" if type(control).__name__ == "RadioButtonGroup" else "change:value"
+    callbacks = [c for c in control.js_property_callbacks.get(changed, []) if "targets" in c.args]
+    if len(callbacks) != 1:
+        raise ValueError(f"control '{control.name}': {len(callbacks)} redraws, allowed: one")
+    args = callbacks[0].args
+    held = {id(holder) for holder, _ in rows}
+    rest = [child for child in model.children if id(child) not in held]
+    body = rest[0] if len(rest) == 1 else Column(children=rest, sizing_mode="stretch_width")
+    drawn = {id(part) for part in model_parts(body)}
+    box = body if _is_html(body) else None
+    runs = dict(
+        figure=args["figure"],
+        targets=_references(args["targets"], drawn, args["figure"], box),
+        fixed=_references(args.get("fixed", {}), drawn, args["figure"], box),
+    )
+    return body, runs
+
+
+def _is_html(model: Any) -> bool:
+    """Whether the figure is HTML only (a table, a Bokeh Div): the page shows that HTML itself,
+    and no BokehJS draws it."""
+    from bokeh.models import Div
+
+    return isinstance(model, Div)
+
+
+def _references(value: Any, drawn: set[int], figure: str, box: Any = None) -> Any:
+    """``value`` as JSON for the page script: a Bokeh model as ``{"$model": id}`` (looked up in
+    the figure's document once drawn); ``box``, the HTML of a figure that is only HTML, as
+    ``{"$html": true}`` (its element on the page); a number JSON cannot hold as
+    ``{"$number": text}``."""
+    from bokeh.model import Model
+
+    if box is not None and value is box:
+        return {"$html": True}
+    if isinstance(value, Model):
+        if id(value) not in drawn:
+            raise ValueError(f"figure '{figure}': its controls redraw {value!r}, not drawn")
+        return {"$model": value.id}
+    if isinstance(value, Mapping):
+        return {str(k): _references(v, drawn, figure, box) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_references(v, drawn, figure, box) for v in value]
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return _references(value.tolist(), drawn, figure, box)
+    if isinstance(value, float) and not math.isfinite(value):
+        return {"$number": "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
+    return value
 
 
 def _lean(parts: list[Any]) -> None:
@@ -128,36 +189,11 @@ def _blank(grid: Any) -> bool:
     )
 
 
-# A live table (a Bokeh Div, drawn in its own shadow root) in the page's type and table style,
-# so it fills the same box as its static twin, the same table in the page. The page's font
-# comes as a custom property (the theme's --vg-text): those reach into shadow roots, while
-# `font: inherit` takes BokehJS's own 12 px from the layout around the table.
-TABLE_CSS = (
-    # a table wider than a phone's column scrolls inside its box, never the page
-    ":host { font: var(--vg-text, inherit); color: inherit; max-width: 100%; overflow-x: auto; } "
-    # BokehJS sets the text in an inline block: on the line's baseline, it left a gap under it
-    ".bk-clearfix { vertical-align: top; } "
-    "table { border-collapse: collapse; } "
-    "th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; text-align: left; } "
-    # a phone's column: smaller, as figures.css sets the static table, so the widest fits
-    "@media (max-width: 560px) { :host { font-size: 0.75rem; } "
-    "th, td { padding: 0.25rem 0.4rem; } }"
-)
-
-
-def _page_styled_tables(parts: list[Any]) -> None:
-    from bokeh.models import Div, InlineStyleSheet
-
-    for div in sorted(of_type(parts, Div), key=_name):
-        if "<table" in div.text:
-            div.stylesheets = [*div.stylesheets, InlineStyleSheet(css=TABLE_CSS)]
-            div.margin = 0  # the static table it replaces has none
-
-
 def components(model: Any, key: str) -> tuple[str, str]:
     """(item, div) for ``model``: its Bokeh document as a JSON data block (``json_item``,
-    which the page script embeds) and the element it is drawn into, every id derived from
-    ``key``.
+    which the page script embeds; its controls left out, their page script's part under
+    "controls"; no document for a figure that is HTML only, which the page shows itself) and
+    the element it is drawn into, every id derived from ``key``.
 
     A data block, not a script: a page whose Content-Security-Policy forbids inline scripts
     still draws it. Bokeh numbers models per process ("p1042") and names documents by uuid4;
@@ -167,20 +203,21 @@ def components(model: Any, key: str) -> tuple[str, str]:
 
     if not KEY.fullmatch(key):
         raise ValueError(f"figure key {key!r} must be lower-case letters, digits and hyphens")
-    parts = model_parts(model)
-    _touchable(parts)
-    _page_styled_tables(parts)
-    _lean(parts)
-    _remember_settings(model, parts, key)
+    _lean(model_parts(model))
+    model, runs = _split_controls(model)
     target = f"{key}-live"
-    made = json_item(model, target)
-    _used_definitions_only(made["doc"])
+    made = {} if _is_html(model) else json_item(model, target)
+    if made:
+        _used_definitions_only(made["doc"])
+    if runs:
+        made["controls"] = runs
     item = json.dumps(made, separators=(",", ":"))
     renames: dict[str, str] = {}
     for found in MODEL_ID.findall(item) + UUID.findall(item):
         renames.setdefault(found, f"{key}-{len(renames)}")
-    pattern = re.compile("|".join(re.escape(f'"{old}"') for old in renames))
-    item = pattern.sub(lambda m: f'"{renames[m.group(0)[1:-1]]}"', item)
+    if renames:
+        pattern = re.compile("|".join(re.escape(f'"{old}"') for old in renames))
+        item = pattern.sub(lambda m: f'"{renames[m.group(0)[1:-1]]}"', item)
     # Inside <script>, "</" could end the block and "<!--" change how it is read: JSON says
     # the same with "<\/" and "\u003c!--".
     item = item.replace("</", "<\\/").replace("<!--", "\\u003c!--")
@@ -262,6 +299,7 @@ def figure_parts(
     parts = model_parts(model)
     static = _static_table(parts) if spec.draw is None else None
     alt = spec.describe(values) if spec.describe else describe_model(model, caption)
+    controls = controls_shown(model)
     script, div = components(model, key)
     code = code_parts(spec, values) if spec.shows_code(raw) else None
     return dict(
@@ -276,6 +314,7 @@ def figure_parts(
         alt=alt,
         table=static,
         code=code,
+        controls=controls,
     )
 
 
@@ -287,7 +326,7 @@ def page_html(name: str, raw: Mapping[str, Any] | None) -> str:
     from bokeh.resources import Resources
 
     context = trusted(figure_parts(name, raw, key=name, number=None))
-    resources = Resources(mode="inline", components=["bokeh", "bokeh-widgets"])
+    resources = Resources(mode="inline", components=list(BOKEHJS))
     bokehjs = [_markup(js) for js in resources.js_raw] + [_markup(page_js())]
     return environment().get_template("page.html").render(context, bokehjs=bokehjs, layout=None)
 

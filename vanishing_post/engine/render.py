@@ -120,6 +120,8 @@ def with_controls(
     the Bokeh models named in ``targets``.
 
     Slider bounds are the parameter's, or ``bounds`` for a control whose range follows another's.
+    The page has the browser's own inputs in their place (``embed``); the redraw gets objects
+    shaped like these widgets (``inputs.js``).
     """
     from bokeh.layouts import column, row
     from bokeh.models import CustomJS, Div, RadioButtonGroup, Slider

@@ -1,12 +1,12 @@
 """The script every page with figures loads once (``vg-controls.js``): what the figures'
 controls run, kept out of the fragments.
 
-The engine's own parts (``controls.js``: the callbacks' entry point and helpers; settings in the
-address, the call under each figure, accessible handles, printing) come first, then the scripts
-content registers (``register``: a figure's hand-written redraws and the maths they run), in the
-order registered; ``embed.js`` draws the figures from their data blocks. Reads ``.js`` files
-only: the site's plugin and the twins' studio take it without importing any data or plotting
-library.
+The engine's own parts (``controls.js``: the redraws' entry point and helpers; the controls as
+the browser's inputs, settings in the address, the call under each figure, printing) come
+first, then the scripts content registers (``register``: a figure's hand-written redraws and the
+maths they run), in the order registered; ``embed.js`` draws the figures from their data
+blocks. Reads ``.js`` files only: the site's plugin and the twins' studio take it without
+importing any data or plotting library.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from pathlib import Path
 HERE = Path(__file__).parent
 PAGE_JS = "vg-controls.js"  # the shared script's name on the site, beside BokehJS
 FIRST_JS = "vg-first.js"  # what runs before the page is drawn (first.js), beside it
-ENGINE = ("controls.js", "urlstate.js", "code.js", "a11y.js", "print.js", "embed.js")
+# What a page with figures loads of BokehJS, in this order: controls are the browser's own
+# inputs and tables the page's own HTML, so it draws no Bokeh widget (bokeh-widgets.js).
+BOKEHJS = ("bokeh",)
+ENGINE = ("controls.js", "inputs.js", "urlstate.js", "code.js", "print.js", "embed.js")
 _REGISTERED: list[Path] = []
 
 
@@ -42,7 +45,8 @@ def page_js() -> str:
         "// vanishing_post: what the figures' controls run.\n"
         "window.vgControls = (() => {\n"
         + body
-        + "return {redraw, update, settingsInAddress, showInCode, nameHandles, embed, ...shared};"
+        + "return {redraw, update, settingsInAddress, showInCode, connect, controlsOf, embed,"
+        + " ...shared};"
         + "\n})();\n"
     )
 

@@ -32,7 +32,7 @@ from typing import Any
 from vanishing_post.engine.files import write_all
 from vanishing_post.engine.markup import environment
 from vanishing_post.engine.params import FigureError
-from vanishing_post.engine.scripts import page_js
+from vanishing_post.engine.scripts import BOKEHJS, page_js
 
 # (window width, text column width) in CSS pixels for each twin; the site sets its own in
 # conf.py (VG_TWIN_WIDTHS), these serve the command line.
@@ -48,7 +48,6 @@ LAYOUT = ("controls", "width", "height")
 LAYOUT_FILE = "layout"  # with the twins, what ``write`` saves
 DIGESTS = "sha256"  # in the layout file: each twin's hash, checked before a build keeps it
 WINDOW_HEIGHT = 3000  # tall enough for a figure's panels stacked on a phone
-BOKEHJS = ("bokeh", "bokeh-widgets")  # what a page with figures loads, in this order
 CHROMIUM_ENV = "VG_CHROMIUM"
 # The browser readers use first: Chromium's headless shell starts and loads BokehJS in a third
 # of the CPU time, but lays out some text a pixel apart from it (a title cut at the plot's edge).
