@@ -384,3 +384,16 @@ def test_a_fragment_carries_its_document_and_no_code_to_draw_it(fragment):
     script, _ = fragment
     assert "Bokeh.embed" not in script and "Bokeh.embed.embed_item(" in page_js()
     assert item(script)["doc"]["roots"]
+
+
+def test_controls_that_redraw_what_the_figure_does_not_draw_are_a_one_line_error():
+    from bokeh.models import ColumnDataSource
+    from bokeh.plotting import figure
+
+    from vanishing_post.engine.render import with_controls
+
+    spec = REGISTRY[CONTROLLED[0]]
+    elsewhere = ColumnDataSource({"x": [0.0]})  # in no plot of the figure
+    model = with_controls(spec.name, spec.params, spec.values(None), figure(), sources=[elsewhere])
+    with pytest.raises(FigureError, match=f"figure '{spec.name}': its controls redraw a Column"):
+        components(model, "k")

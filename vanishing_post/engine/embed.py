@@ -17,7 +17,7 @@ from typing import Any
 from vanishing_post.engine.code import code_parts
 from vanishing_post.engine.describe import describe_model
 from vanishing_post.engine.markup import environment, render_figure, trusted
-from vanishing_post.engine.params import lookup
+from vanishing_post.engine.params import FigureError, lookup
 from vanishing_post.engine.registry import FIGURES
 from vanishing_post.engine.render import model_parts, of_type
 from vanishing_post.engine.scripts import BOKEHJS, page_js
@@ -27,7 +27,7 @@ MODEL_ID = re.compile(r'"(?:id|\$model)":"(p\d+)"')
 KEY = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
-# The controls BokehJS would draw with its widgets (bokeh-widgets.js: 101 KB gzipped, and a
+# The controls BokehJS would draw with its widgets (bokeh-widgets.js: 99 KB gzipped, and a
 # good part of a figure's drawing time on a phone) are the browser's own inputs instead: a
 # range input per slider, a group of radio buttons per row of buttons. Python builds them as
 # Bokeh models (``render.with_controls``, ``figure._controls``): their properties say what the
@@ -102,7 +102,9 @@ def _split_controls(model: Any) -> tuple[Any, dict[str, Any] | None]:
     changed = "change:active" if type(control).__name__ == "RadioButtonGroup" else "change:value"
     callbacks = [c for c in control.js_property_callbacks.get(changed, []) if "targets" in c.args]
     if len(callbacks) != 1:
-        raise ValueError(f"control '{control.name}': {len(callbacks)} redraws, allowed: one")
+        raise FigureError(
+            f"control '{control.name}': {len(callbacks)} redraws, allowed: one (with_controls)"
+        )
     args = callbacks[0].args
     held = {id(holder) for holder, _ in rows}
     rest = [child for child in model.children if id(child) not in held]
@@ -136,7 +138,10 @@ def _references(value: Any, drawn: set[int], figure: str, box: Any = None) -> An
         return {"$html": True}
     if isinstance(value, Model):
         if id(value) not in drawn:
-            raise ValueError(f"figure '{figure}': its controls redraw {value!r}, not drawn")
+            raise FigureError(
+                f"figure '{figure}': its controls redraw a {type(value).__name__} it does not"
+                " draw, allowed: models of the figure's own drawing"
+            )
         return {"$model": value.id}
     if isinstance(value, Mapping):
         return {str(k): _references(v, drawn, figure, box) for k, v in value.items()}
