@@ -6,7 +6,6 @@ const shared = {};  // what content scripts give the page's vgControls besides t
 // What every control's callback runs (engine/render.py, with_controls; engine/figure.py for a
 // figure with frames): the frame the controls choose, or the figure's hand-written redraw.
 function update(figure, controls, targets, fixed, moved) {
-  if (!onStep(moved)) return;
   if (targets.frames) return showFrame(controls, targets);
   if (!(figure in redraw)) throw new Error(`figure '${figure}': no redraw in the page script`);
   redraw[figure](controls, targets, fixed, moved);
@@ -37,17 +36,6 @@ function showFrame(controls, targets) {
   });
 }
 
-// A slider moved by key or mouse can land a rounding error off its step (0.30000000000000004,
-// which the tables and the page address would show): put it back on the step's decimals. The
-// correction is a change of its own, which redraws.
-function onStep(control) {
-  if (!("step" in control)) return true;
-  const decimals = (String(control.step).split(".")[1] ?? "").length;
-  const value = Number(control.value.toFixed(decimals));
-  if (value === control.value) return true;
-  control.value = value;
-  return false;
-}
 
 // Write new columns into every source that has them; other columns keep their first value.
 function setColumns(sources, columns) {

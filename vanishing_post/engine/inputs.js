@@ -19,8 +19,9 @@ class SliderControl {
   get end() { return Number(this.input.max); }
   set end(value) { this.put(() => { this.input.max = String(value); }); }
   get step() { return Number(this.input.step); }
-  // The browser keeps the value within the bounds and on a step: when a change of the value
-  // or of a bound moved it, that is a change of the control, as the reader's own would be.
+  // The browser keeps the value within the bounds and on a step, written with the step's
+  // decimals (never 0.30000000000000004): when a change of the value or of a bound moved it,
+  // that is a change of the control, as the reader's own would be.
   put(change) {
     const before = this.input.value;
     change();
@@ -72,8 +73,9 @@ function controlsOf(key) {
 }
 
 // Connect the controls of the figure `key` (its data block's part "controls") to its drawn
-// Bokeh document `doc` (null for a figure that is HTML only): every change redraws it, goes into the page address and into the call
-// of the code under it. Settings the address holds are restored first.
+// Bokeh document `doc` (null for a figure that is HTML only): every change redraws it, goes
+// into the page address and into the call of the code under it. Settings the address holds
+// are restored first.
 function connect(key, runs, doc) {
   const figure = document.getElementById(key);
   const box = figure?.querySelector(".vg-controls");
