@@ -59,8 +59,8 @@ SHOW_SOURCELINK = False
 USE_CDN = False
 USE_BUNDLES = False
 
-# BokehJS served by the vg_bokehjs plugin, named by the installed bokeh's version; the
-# figures.tmpl template loads these, once per page.
+# BokehJS served by the vg_bokehjs plugin, named by the installed bokeh's version; the page
+# script of figures.tmpl fetches these, in order, once a figure comes near the window.
 BOKEHJS = [f"bokeh-{version('bokeh')}.min.js"]
 GLOBAL_CONTEXT = {"bokehjs": BOKEHJS}
 # Templates that load BokehJS. A post that places a figure with any other template fails the

@@ -413,6 +413,14 @@ def twins_fetched(visit: Visit) -> list[str]:
     )
 
 
+def bokehjs_fetched(visit: Visit) -> list[str]:
+    """The addresses of the BokehJS files the page has fetched so far."""
+    return visit.page.evaluate(
+        """() => performance.getEntriesByType('resource').map(e => e.name)
+                 .filter(n => /[/]bokeh-[^/]*[.]js$/.test(n))"""
+    )
+
+
 def figure_boxes(visit: Visit) -> list[float]:
     """The height each figure takes on the page, top to bottom."""
     return visit.page.evaluate(

@@ -61,7 +61,7 @@ def slow_phone(browser: Any, site: Build):
                 "Emulation.setCPUThrottlingRate", {"rate": SLOWER}
             )
             page.goto(url + address, wait_until="load")
-            page.wait_for_function("() => window.Bokeh && window.vgControls", timeout=WAIT_MS)
+            page.wait_for_function("() => window.vgControls", timeout=WAIT_MS)
             opened.append(page)
             return page
 

@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import POLICY, POST, serve
 from tests.reader import (
     accessibility_violations,
+    bokehjs_fetched,
     figure_boxes,
     figure_parts,
     figures_below_the_window,
@@ -29,6 +30,7 @@ from tests.reader import (
     wait_for_figures,
 )
 from tests.sites import ROOT, Build, figure_posts
+from vanishing_post.engine.twins import bokehjs_files
 
 pytestmark = pytest.mark.slow  # a real build and a browser
 
@@ -37,6 +39,7 @@ PLOTS = [1, 2, 3, 4, 7, 8, 9]  # figures with an image twin; 5 and 6 are tables
 SLUG = "rnns-and-vanishing-gradients"
 SITE_URL = "https://vanishing-gradients.example.org/"
 PHONE = {"width": 375, "height": 740}
+BOKEHJS = [name for _, name in bokehjs_files()]
 DESKTOP = {"width": 1100, "height": 900}
 # How far the text below a figure may move when the live plot replaces its twin: BokehJS's
 # panel rows come out a few pixels taller than their width ratio says.
@@ -237,7 +240,7 @@ def test_when_bokehjs_arrives_late_the_live_plot_takes_the_twins_place_unchanged
         held: list[Any] = []
         visit.page.route("**/assets/js/bokeh*.js", lambda route: held.append(route))
         visit.page.goto(site_url + POST, wait_until="commit")
-        # parsed (BokehJS, deferred and held back, has not run: DOMContentLoaded waits for it)
+        # parsed; BokehJS, fetched as the first plot comes near, is held back
         visit.page.wait_for_function("() => document.readyState !== 'loading'")
         keys = visit.page.evaluate(
             "() => [...document.querySelectorAll('figure.vg-figure')]"
@@ -313,6 +316,36 @@ def test_with_javascript_twins_far_below_the_window_are_not_fetched(browser, sit
         assert twins_fetched(visit), "not even the twins near the window were fetched"
     finally:
         visit.page.context.close()
+
+
+def test_bokehjs_is_fetched_once_a_plot_comes_near_not_before(browser, site, site_url) -> None:
+    """A reader who stops above the first plot never downloads BokehJS: the page fetches it
+    when a figure BokehJS draws comes within half a window's height of the window, then draws
+    it."""
+    shown = []
+    for address in figure_posts(site):
+        visit = open_page(browser, site_url, address, viewport=PHONE)
+        try:
+            first = visit.page.evaluate(
+                """() => [...document.querySelectorAll('figure.vg-figure')]
+                         .filter(f => f.querySelector('img.vg-twin'))
+                         .map(f => [f.id, (f.getBoundingClientRect().top + scrollY) / innerHeight])
+                         [0]"""
+            )
+            if first is None or first[1] < 1.6:  # near the top: fetched as the page opens
+                continue
+            assert bokehjs_fetched(visit) == [], f"{address}: BokehJS fetched at the top"
+            visit.page.locator(f"figure#{first[0]}").scroll_into_view_if_needed()
+            visit.page.wait_for_function(
+                "id => document.getElementById(id).classList.contains('vg-drawn')", arg=first[0]
+            )
+            fetched = [name.rsplit("/", 1)[1] for name in bokehjs_fetched(visit)]
+            assert fetched == BOKEHJS, f"{address}: {fetched}"
+            assert visit.offsite_requests == [] and visit.failed_requests == [], address
+            shown.append(address)
+        finally:
+            visit.page.context.close()
+    assert shown, "no post's first plot is far enough down: the test shows nothing"
 
 
 # Print: the twins, not the canvases and sliders

@@ -13,29 +13,59 @@ function mayCompile() {
   return compiles;
 }
 
-const taken = new WeakSet();  // data blocks already handed to BokehJS, by either path below
+// BokehJS is not part of the page: the page script's tag names its files (data-bokehjs, beside
+// the page script), fetched in order when the first figure BokehJS draws comes near the window.
+// A reader who stops above it never pays its 350 KB and its long first run; on a page that has
+// BokehJS already (the twins' studio, a page of one figure), nothing is fetched. Resolves to
+// whether BokehJS is there to draw.
+const pageScript = document.currentScript;
+let bokehjs = null;
+function loadBokehJS() {
+  if (window.Bokeh) return Promise.resolve(true);
+  if (bokehjs === null) {
+    const files = (pageScript?.dataset.bokehjs ?? "").split(" ").filter(Boolean);
+    const fetched = (name) => new Promise((resolve) => {
+      const src = new URL(name, pageScript.src).href;
+      const script = Object.assign(document.createElement("script"), {src});
+      script.addEventListener("load", () => resolve(true));
+      script.addEventListener("error", () => resolve(false));
+      document.head.append(script);
+    });
+    bokehjs = files.reduce((before, name) => before.then((ok) => ok && fetched(name)),
+      Promise.resolve(files.length > 0))
+      .then((ok) => {
+        if (!(ok && window.Bokeh)) console.warn("BokehJS did not load; the figures' twins stay");
+        return Boolean(ok && window.Bokeh);
+      });
+  }
+  return bokehjs;
+}
 
-// Draw one figure from its data block; resolves once BokehJS has drawn it, or at once if it
+const taken = new WeakSet();  // data blocks already handed to BokehJS, by either path below
+const items = new WeakMap();  // data block: what it holds, parsed once
+function itemOf(block) {
+  if (!items.has(block)) items.set(block, JSON.parse(block.textContent));
+  return items.get(block);
+}
+
+// Draw one figure from its data block; resolves once BokehJS has drawn it, or as soon as it
 // cannot be drawn here (its twin stays; the console says why). The figure is then marked
 // vg-drawn.
 function draw(block) {
   if (taken.has(block)) return Promise.resolve();
-  const text = block.textContent;
-  const item = JSON.parse(text);
+  taken.add(block);
+  const item = itemOf(block);
   const key = block.dataset.figure;
   if (!item.doc) {  // HTML only (a table): the page shows it; BokehJS has nothing to draw
-    taken.add(block);
     if (item.controls) connect(key, item.controls, null);
     document.getElementById(key)?.classList.add("vg-drawn");
     return Promise.resolve();
   }
-  if (!window.Bokeh) return Promise.resolve();
-  taken.add(block);
-  if (text.includes('"CustomJS"') && !mayCompile()) {
+  if (block.textContent.includes('"CustomJS"') && !mayCompile()) {
     console.warn(`figure '${key}': its callbacks need 'unsafe-eval'; the twin stays`);
     return Promise.resolve();
   }
-  return Bokeh.embed.embed_item(item, block.dataset.target)
+  return loadBokehJS().then((ready) => ready && Bokeh.embed.embed_item(item, block.dataset.target)
     .then(() => {
       // the document just made: the newest holding its root (a page that places figures again,
       // as the twins' studio does, may hold older ones under the same ids)
@@ -43,7 +73,7 @@ function draw(block) {
       if (item.controls) connect(key, item.controls, doc);
       document.getElementById(key)?.classList.add("vg-drawn");
     })
-    .catch((error) => console.error(`figure '${key}': ${error}`));
+    .catch((error) => console.error(`figure '${key}': ${error}`)));
 }
 
 // Draw every figure whose data block is inside `root`, all at once (the twins' studio, a
@@ -106,11 +136,20 @@ function drawWhenInWindow(root = document) {
     }
     drawWaiting();
   });
+  // BokehJS is fetched when the first figure it draws comes within half a window's height of
+  // the window, as that figure's twin is (vg-first.js): a reader scrolling down reads on while
+  // it arrives; one who jumps to a figure sees its twin until then
+  const near = new IntersectionObserver((entries) => {
+    if (!entries.some((entry) => entry.isIntersecting && itemOf(byFigure.get(entry.target)).doc)) return;
+    near.disconnect();
+    loadBokehJS();
+  }, {rootMargin: "50% 0px"});
   for (const block of blocks) {
     const figure = document.getElementById(block.dataset.figure);
     if (!figure) continue;
     byFigure.set(figure, block);
     inWindow.observe(figure);
+    near.observe(figure);
   }
 }
 
