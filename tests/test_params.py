@@ -134,6 +134,14 @@ def test_figure_error_is_a_value_error():
         (RATE, "a number from -2 to 3"),
         (COUNT, "an integer from 1 to 60"),
         (MODE, "one of linear, log"),
+        (
+            declared("toy", {"seed": param.Integer(0, bounds=(0, 2**32 - 1))})[0],
+            "an integer from 0 to 4294967295",
+        ),
+        (
+            declared("toy", {"eps": param.Number(0.1, bounds=(1e-12, 0.1234567))})[0],
+            "a number from 1e-12 to 0.1234567",
+        ),
     ],
 )
 def test_allowed_says_what_is_allowed_in_words(declared_param, allowed):

@@ -163,7 +163,10 @@ def _number(raw: Any, kind: type) -> float | int | None:
 
 
 def _fmt(v: float | None) -> str:
-    return f"{v:g}"
+    """A bound as an author would write it, every digit kept (4294967295, 0.1234567, 1e-12)."""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return repr(v)
 
 
 def declared(figure: str, parameters: Mapping[str, param.Parameter]) -> tuple[Declared, ...]:
