@@ -21,6 +21,8 @@ from vanishing_post.engine import registry
 registry.load(registry.content_modules(ROOT / "conf.py"))
 
 CHROMIUM = "/usr/bin/chromium"
+# A reader's Chromium: without the twins' pins (engine/twins.py: no scrollbars, no font hinting),
+# so the tests see what a reader sees, and the twins are checked against it.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -462,6 +462,21 @@ def test_print_unfolds_every_code_block_and_folds_it_again_after(
 
 
 @pytest.mark.parametrize("page", POSTS)
+def test_without_javascript_print_shows_every_code_block(
+    browser: Any, site_url: str, page: str
+) -> None:
+    visit = open_page(browser, site_url, page, viewport=DESKTOP, java_script_enabled=False)
+    shown = "() => [...document.querySelectorAll('.vg-code pre')].map(p => p.checkVisibility())"
+    try:
+        on_screen = visit.page.evaluate(shown)
+        assert on_screen and not any(on_screen), "folded on screen"
+        visit.page.emulate_media(media="print")
+        assert all(visit.page.evaluate(shown))
+    finally:
+        visit.page.context.close()
+
+
+@pytest.mark.parametrize("page", POSTS)
 def test_on_a_phone_the_open_code_scrolls_inside_its_block_not_the_page(
     browser: Any, site_url: str, page: str
 ) -> None:

@@ -324,7 +324,7 @@ def figure_parts(
 
 
 def page_html(name: str, raw: Mapping[str, Any] | None) -> str:
-    """One figure as a self-contained page: BokehJS and its widgets inline, nothing fetched.
+    """One figure as a self-contained page: BokehJS and the page script inline, nothing fetched.
 
     What ``python -m vanishing_post render`` writes: the page opens offline, from a file.
     """
