@@ -24,6 +24,7 @@ from vanishing_post.engine.scripts import BOKEHJS, page_js
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MODEL_ID = re.compile(r'"(?:id|\$model)":"(p\d+)"')
+QUOTED_ID = re.compile(rf'"(p\d+|{UUID.pattern})"')  # wherever a model or document is named
 KEY = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
@@ -221,8 +222,7 @@ def components(model: Any, key: str) -> tuple[str, str]:
     for found in MODEL_ID.findall(item) + UUID.findall(item):
         renames.setdefault(found, f"{key}-{len(renames)}")
     if renames:
-        pattern = re.compile("|".join(re.escape(f'"{old}"') for old in renames))
-        item = pattern.sub(lambda m: f'"{renames[m.group(0)[1:-1]]}"', item)
+        item = QUOTED_ID.sub(lambda m: f'"{renames.get(m.group(1), m.group(1))}"', item)
     # Inside <script>, "</" could end the block and "<!--" change how it is read: JSON says
     # the same with "<\/" and "\u003c!--".
     item = item.replace("</", "<\\/").replace("<!--", "\\u003c!--")
