@@ -185,13 +185,14 @@ def _draw_network(depth: int, seed: int, residual: bool) -> Any:
     series = layer_series(depth, residual, seed)
     layers = np.arange(1, depth + 1)
     norm = hv.Dimension("norm", label="gradient norm / last layer's")
+    # short: a Bokeh title does not wrap, and a phone's column is 343 px (the caption says more)
     title = "With skip connections" if residual else "Without skip connections"
     lines = [
         hv.Curve((layers, values), "layer", norm, label=_label(name), datatype=["dictionary"])
         for name, values in series.items()
     ]
     axes = dict(
-        title=f"{title}: gradient reaching each layer",
+        title=title,
         logy=True,
         legend_position="bottom_right",
         legend_opts=LEGEND,
