@@ -122,7 +122,10 @@ class Studio:
         self._playwright: Any = None
         self._browser: Any = None
         self._sets: list[dict[str, Any]] = []  # pages by width, one set per figure in flight
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        # the studio pages' folder, removed by ``close``: not a TemporaryDirectory, whose exit
+        # hook, registered after the build's own, would remove it under the studio's thread
+        # while a build that stopped early is still closing it (a traceback at exit)
+        self._folder: Path | None = None
         self._failure: TwinError | None = None  # why it did not open: said again, not retried
 
     def __enter__(self) -> Studio:
@@ -159,7 +162,7 @@ class Studio:
             except Error as error:
                 first = str(error).strip().splitlines()[0]
                 raise TwinError(f"Chromium did not start ({first}); {INSTALL}") from None
-            self._folder = tempfile.TemporaryDirectory(prefix="vg-studio-")
+            self._folder = Path(tempfile.mkdtemp(prefix="vg-studio-"))
             self._open_set()
         except BaseException:
             self.close()
@@ -169,7 +172,7 @@ class Studio:
         """One more page per width, loaded (the pages load beside each other)."""
         pages = {}
         for name, (window, column) in self.widths.items():
-            path = Path(self._folder.name) / f"{name}.html"
+            path = self._folder / f"{name}.html"
             if not path.exists():
                 path.write_text(self._studio_page(column), encoding="utf-8")
             pages[name] = self._page(window, path)
@@ -210,7 +213,7 @@ class Studio:
             if self._playwright is not None:
                 self._playwright.stop()
             if self._folder is not None:
-                self._folder.cleanup()
+                shutil.rmtree(self._folder, ignore_errors=True)
             self._playwright = self._browser = self._folder = None
             self._sets = []
 
