@@ -36,7 +36,6 @@ function showFrame(controls, targets) {
   });
 }
 
-
 // Write new columns into every source that has them; other columns keep their first value.
 function setColumns(sources, columns) {
   for (const source of sources) {
