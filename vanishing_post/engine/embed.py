@@ -17,7 +17,7 @@ from typing import Any
 from vanishing_post.engine.code import code_parts
 from vanishing_post.engine.describe import describe_model
 from vanishing_post.engine.markup import environment, render_figure, trusted
-from vanishing_post.engine.params import FigureError, lookup
+from vanishing_post.engine.params import FigureError, js_number, lookup
 from vanishing_post.engine.registry import FIGURES
 from vanishing_post.engine.render import model_parts, of_type
 from vanishing_post.engine.scripts import BOKEHJS, page_js
@@ -80,14 +80,6 @@ def controls_shown(model: Any) -> list[dict[str, Any]]:
             labels = list(control.labels)
             shown.append(dict(name=control.name, label=label, labels=labels, active=control.active))
     return shown
-
-
-def js_number(value: float) -> str:
-    """A number as JavaScript's String() writes it: what the page shows once it runs."""
-    number = float(value)
-    if number.is_integer() and abs(number) < 1e21:
-        return str(int(number))
-    return repr(number)
 
 
 def _split_controls(model: Any) -> tuple[Any, dict[str, Any] | None]:

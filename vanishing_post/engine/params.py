@@ -84,11 +84,11 @@ class Declared:
     def allowed(self) -> str:
         """What values are allowed, in words, for error messages and ``list``."""
         if self.kind is str and not self.choices:
-            return f"one line of text, {_fmt(self.low)} to {_fmt(self.high)} characters"
+            return f"one line of text, {js_number(self.low)} to {js_number(self.high)} characters"
         if self.kind is str:
             return "one of " + ", ".join(self.choices)
         noun = "an integer" if self.kind is int else "a number"
-        return f"{noun} from {_fmt(self.low)} to {_fmt(self.high)}"
+        return f"{noun} from {js_number(self.low)} to {js_number(self.high)}"
 
     def coerce(self, figure: str, raw: Any) -> Any:
         """A raw value (text from a shortcode or the command line) as the value param checks;
@@ -162,11 +162,13 @@ def _number(raw: Any, kind: type) -> float | int | None:
     return kind(value)
 
 
-def _fmt(v: float | None) -> str:
-    """A bound as an author would write it, every digit kept (4294967295, 0.1234567, 1e-12)."""
-    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
-        return str(int(v))
-    return repr(v)
+def js_number(value: float) -> str:
+    """A number as JavaScript's String() writes it, every digit kept (4294967295, 0.1234567,
+    1e-12): what a page shows once it runs, and how bounds are written to authors."""
+    number = float(value)
+    if number.is_integer() and abs(number) < 1e21:
+        return str(int(number))
+    return repr(number)
 
 
 def declared(figure: str, parameters: Mapping[str, param.Parameter]) -> tuple[Declared, ...]:
