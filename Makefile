@@ -53,9 +53,10 @@ test: $(STAMP) chromium java lint node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 # The fast tier, for everyday runs: lint and every test that needs no real build, browser or
-# drawing process (tests marked slow are left to `make test`).
+# drawing process (tests marked slow are left to `make test`), a test process per core
+# (pytest-xdist; each test module in one process, so its module fixtures are made once).
 check: $(STAMP) lint
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" --numprocesses auto --maxprocesses 4 --dist loadfile
 
 # Build times, page weight and drawing times against their floors, in one run: prints a table
 # and writes it to bench/results.md.
