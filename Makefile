@@ -9,6 +9,9 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Tests run in a process per core (pytest-xdist), each test module whole in one process (its
+# module fixtures, a real build among them, made once): most of a browser test is waiting.
+PARALLEL := --numprocesses auto --maxprocesses 4 --dist loadfile
 
 .PHONY: site serve test check lint bench chromium java clean
 
@@ -50,13 +53,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
 test: $(STAMP) chromium java lint node_modules/.package-lock.json
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 # The fast tier, for everyday runs: lint and every test that needs no real build, browser or
-# drawing process (tests marked slow are left to `make test`), a test process per core
-# (pytest-xdist; each test module in one process, so its module fixtures are made once).
+# drawing process (tests marked slow are left to `make test`).
 check: $(STAMP) lint
-	$(BIN)/python -m pytest -m "not slow" --numprocesses auto --maxprocesses 4 --dist loadfile
+	$(BIN)/python -m pytest -m "not slow" $(PARALLEL)
 
 # Build times, page weight and drawing times against their floors, in one run: prints a table
 # and writes it to bench/results.md.

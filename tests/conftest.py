@@ -13,12 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from tests.sites import ROOT, Build, build, conf_value, copy_site
 from vanishing_post.engine import registry
 
 # The site's content registers its figures, numbers and scripts, as a build's plugins load it.
 registry.load(registry.content_modules(ROOT / "conf.py"))
+
+# No test is timed (speed targets live in `make bench`): not Hypothesis' either, whose 200 ms
+# limit per example a test run beside builds and browsers could cross.
+settings.register_profile("untimed", deadline=None)
+settings.load_profile("untimed")
 
 CHROMIUM = "/usr/bin/chromium"
 # A reader's Chromium: without the twins' pins (engine/twins.py: no scrollbars, no font hinting),
