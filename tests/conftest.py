@@ -40,7 +40,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 POST = "posts/rnns-and-vanishing-gradients/"
-PAGE_FIGURES = 9  # figures on the post
 
 
 @pytest.fixture(scope="session")
@@ -111,7 +110,7 @@ def post(browser: Any, site_url: str) -> Iterator[Any]:
     from tests.reader import open_page, wait_for_figures
 
     visit = open_page(browser, site_url, POST, viewport={"width": 1100, "height": 900})
-    wait_for_figures(visit, PAGE_FIGURES)
+    wait_for_figures(visit)
     yield visit
     visit.page.context.close()
 

@@ -48,10 +48,13 @@ def open_page(
     return visit
 
 
-def wait_for_figures(visit: Visit, count: int) -> None:
+def wait_for_figures(visit: Visit, count: int | None = None) -> None:
     """Read down the page, so that each figure comes near the window (the page draws a
-    figure only then), and wait until ``count`` figures are live, BokehJS has drawn a document
-    for each that has one (a table has none) and every view is idle; then back to the top."""
+    figure only then), and wait until ``count`` figures (by default, every figure on the page)
+    are live, BokehJS has drawn a document for each that has one (a table has none) and every
+    view is idle; then back to the top."""
+    if count is None:
+        count = visit.page.locator("figure.vg-figure").count()
     for figure in visit.page.locator("figure.vg-figure").all():
         figure.scroll_into_view_if_needed()
         visit.page.wait_for_function(

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.conftest import PAGE_FIGURES, POST
+from tests.conftest import POST
 from tests.reader import (
     Visit,
     choose_option,
@@ -149,7 +149,7 @@ def post_for(browser: Any, site_url: str) -> Iterator[Callable[[str], Visit]]:
     def get(name: str) -> Visit:
         if name not in visits:
             visits[name] = open_page(browser, site_url, POST, viewport=VIEWPORT)
-            wait_for_figures(visits[name], PAGE_FIGURES)
+            wait_for_figures(visits[name])
         return visits[name]
 
     yield get
@@ -343,7 +343,7 @@ def test_a_link_with_the_settings_reopens_the_same_view(post_for, browser, site_
     assert link.startswith(site_url + POST + "#")
     again = open_page(browser, site_url, link.removeprefix(site_url), viewport=VIEWPORT)
     try:
-        wait_for_figures(again, PAGE_FIGURES)
+        wait_for_figures(again)
         for name in NUMBER:
             assert read_controls(again, figure_id(name)) == read_controls(visit, figure_id(name))
             assert_redrawn_as_python_computes(again, name)

@@ -53,7 +53,7 @@ def test_second_post_figures_start_at_its_non_default_values(site: Build) -> Non
 @pytest.fixture(scope="module")
 def post(browser: Any, site_url: str):
     visit = open_page(browser, site_url, POST, viewport={"width": 1100, "height": 900})
-    wait_for_figures(visit, 3)
+    wait_for_figures(visit)
     yield visit
     visit.page.context.close()
 
