@@ -468,12 +468,15 @@ def test_on_a_phone_every_figure_is_drawn_inside_the_screen(phone) -> None:
 
 def panels_of(visit: Any) -> dict[str, list[list[float]]]:
     """The left and top of each panel (a Bokeh figure) of every figure on the page that has
-    more than one, by figure id (Playwright's locators see into BokehJS's shadow roots)."""
+    more than one, by figure id (Playwright's locators see into BokehJS's shadow roots); each
+    figure shows every panel its document holds."""
     found = {}
     for key in visit.page.locator("figure.vg-figure").evaluate_all("els => els.map(e => e.id)"):
         panels = visit.page.locator(f"figure#{key} .bk-Figure").evaluate_all(
             "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top]; })"
         )
+        block = visit.page.locator(f'script.vg-item[data-figure="{key}"]').text_content()
+        assert len(panels) == block.count('"name":"Figure"'), (key, panels)
         if len(panels) > 1:
             found[key] = panels
     assert found, "no figure of the post has panels: the test shows nothing"
