@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import POLICY, serve
 from tests.sites import Build, figure_posts
@@ -111,4 +112,38 @@ def test_a_link_to_a_figure_draws_that_figure_first(slow_phone, site) -> None:
         page.wait_for_function("id => id in vgWatch.live", arg=last, timeout=WAIT_MS)
         watch = page.evaluate("() => vgWatch")
         assert watch["order"][0] == last, address
+        assert page.errors == [], address
+
+
+# Scroll to a figure, and back to the top of the page as soon as it is marked near the window
+# (vg-first.js), before the browser has laid its twin out: the reader flicked past it.
+FLICK = """id => new Promise((done) => {
+  const figure = document.getElementById(id);
+  new MutationObserver((_, watching) => {
+    if (!figure.classList.contains("vg-seen")) return;
+    watching.disconnect();
+    scrollTo(0, 0);
+    done();
+  }).observe(figure, {attributes: true});
+  figure.scrollIntoView();
+})"""
+TWIN_LOADED = """id => {
+  const img = document.querySelector(`#${id} img.vg-twin`);
+  return img.complete && img.naturalWidth > 0;
+}"""
+
+
+def test_a_twin_is_fetched_once_its_figure_came_near_though_the_reader_flicked_past(
+    slow_phone, site
+) -> None:
+    for address in figure_posts(site):
+        page = slow_phone(address)
+        last = page.evaluate(
+            "() => [...document.querySelectorAll('img.vg-twin')].at(-1).closest('figure').id"
+        )
+        page.evaluate(FLICK, last)
+        try:
+            page.wait_for_function(TWIN_LOADED, arg=last, timeout=WAIT_MS)
+        except PlaywrightTimeout:
+            pytest.fail(f"{address} {last}: its twin was never fetched")
         assert page.errors == [], address

@@ -12,6 +12,10 @@
     for (const entry of entries) {
       if (!entry.isIntersecting) continue;
       entry.target.classList.add("vg-seen");
+      // fetched now, not when the browser's own lazy loading would (within a set distance of
+      // the window, measured after the twin is shown): a reader who flicks past the figure
+      // would leave its twin unfetched, and its drawing waiting for it
+      for (const twin of entry.target.querySelectorAll("img.vg-twin")) twin.loading = "eager";
       near.unobserve(entry.target);
     }
   }, {rootMargin: "50% 0px"}) : null;
