@@ -48,11 +48,14 @@ DRAWN_IN_VIEW = "() => Object.keys(vgWatch.inView).every((id) => id in vgWatch.l
 @pytest.fixture(scope="module")
 def slow_phone(browser: Any, site: Build):
     """``open(address)``: the page in a phone-sized window with the CPU slowed, watched from
-    its first frame; the console's errors gathered."""
+    its first frame; the console's errors gathered. Opening one closes the one before: a page
+    left open keeps watching every frame on its slowed CPU, slowing the next ones."""
     opened = []
     with serve(site.output, POLICY) as url:
 
         def open_slowly(address: str) -> Any:
+            while opened:
+                opened.pop().context.close()
             page = browser.new_context(**PHONE).new_page()
             page.errors = []
             page.on("pageerror", lambda e: page.errors.append(str(e)))
