@@ -124,10 +124,13 @@ def figure_text(visit: Visit, figure_id: str) -> str:
 # --- Controls: what a reader does with a figure's sliders and buttons, and what they then see.
 # A figure is found by its id on the page; its Bokeh document by the root its data block names.
 
-_DOCUMENT = """id => {
+# (the newest document holding that root: a page that places figures again, as the twins'
+# studio does, may hold older ones under the same ids; null for a figure that is HTML only)
+DOCUMENT = """id => {
   const root = JSON.parse(
     document.querySelector(`script.vg-item[data-figure="${id}"]`).textContent).root_id;
-  return root === undefined ? null : Bokeh.documents.find(d => d.roots().some(r => r.id === root));
+  return root === undefined ? null
+    : Bokeh.documents.findLast(d => d.roots().some(r => r.id === root)) ?? null;
 }"""
 
 # The table a figure that is HTML only shows (no Bokeh document draws it).
@@ -136,7 +139,7 @@ _HTML = """id => document.querySelector(`figure#${id} .vg-static`)?.innerHTML ??
 # What the reader's eyes get from a figure: every plotted series, table, range and visible plot
 # (not the controls, so that a control moved but not yet redrawn does not count as a redraw).
 _DRAWN = f"""id => {{
-  const doc = ({_DOCUMENT})(id);
+  const doc = ({DOCUMENT})(id);
   if (doc === null) return {{series: [], plots: [], tables: [({_HTML})(id)]}};
   const models = [...doc.all_models];
   const column = (source, spec) => spec && spec.field !== undefined
@@ -516,8 +519,8 @@ def nudge_a_control(visit: Visit, figure_id: str) -> None:
     """As a reader: the figure's first slider one step along with the keyboard (back, at its
     end), or else the first of its buttons not chosen, clicked; then wait until the figure's
     data (its data sources or its table, any kind of plot) has changed and settled."""
-    shown = f"""id => ({_DOCUMENT})(id) === null ? ({_HTML})(id)
-      : JSON.stringify([...({_DOCUMENT})(id).all_models]
+    shown = f"""id => ({DOCUMENT})(id) === null ? ({_HTML})(id)
+      : JSON.stringify([...({DOCUMENT})(id).all_models]
       .filter(m => m.type === "ColumnDataSource" || m.type === "Div")
       .map(m => m.type === "Div" ? m.text : Object.entries(m.data)
         .map(([name, column]) => [name, Array.from(column, String)])))"""
@@ -547,7 +550,7 @@ def nudge_a_control(visit: Visit, figure_id: str) -> None:
 def read_sources(visit: Visit, figure_id: str) -> list[dict[str, list[Any]]]:
     """The data of every ColumnDataSource of the figure's Bokeh document, as it is now."""
     return visit.page.evaluate(
-        f"""id => [...(({_DOCUMENT})(id)?.all_models ?? [])]
+        f"""id => [...(({DOCUMENT})(id)?.all_models ?? [])]
               .filter(m => m.type === "ColumnDataSource")
               .map(s => Object.fromEntries(Object.entries(s.data).map(([name, column]) =>
                 [name, Array.from(column, v => ArrayBuffer.isView(v) ? Array.from(v) : v)])))""",

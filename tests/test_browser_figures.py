@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.reader import DOCUMENT
 from vanishing_post.engine.embed import figure_parts
 from vanishing_post.engine.markup import render_figure
 from vanishing_post.engine.params import FigureError
@@ -92,13 +93,11 @@ PLACE = """(html) => new Promise((done) => {
 # The figure "live" at its defaults, its controls set to `setting`; then what it shows beside
 # what the figure "drawn" (Python's, at that setting) shows: every data source's columns, and
 # the table of a figure that is HTML only.
-SET_AND_COMPARE = """async (setting) => {
-  const documentOf = (key) => {
-    const item = JSON.parse(document.querySelector(`script.vg-item[data-figure="${key}"]`)
-      .textContent);
-    return item.doc ? Bokeh.documents.findLast((d) => d.roots().some((r) => r.id === item.root_id))
-      : null;
-  };
+SET_AND_COMPARE = (
+    """async (setting) => {
+  const documentOf = """
+    + DOCUMENT
+    + """;
   const models = (doc) => [...doc.all_models].sort((a, b) =>
     Number(a.id.split("-").pop()) - Number(b.id.split("-").pop()));
   const controls = Object.fromEntries(Object.values(vgControls.controlsOf("live"))
@@ -125,6 +124,7 @@ SET_AND_COMPARE = """async (setting) => {
   };
   return {unset, live: shown("live"), drawn: shown("drawn")};
 }"""
+)
 
 
 def _close(live: Any, drawn: Any, where: str) -> str | None:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from tests.reader import DOCUMENT
 from tests.test_browser import FIGURE_ID
 from vanishing_post.content import network
 from vanishing_post.engine.numbers import quantity_text
@@ -19,24 +20,22 @@ LAYER_FIGURES = {8: False, 9: True}  # figure number -> residual
 LABELS = {a.label: a.name for a in network.ACTIVATIONS.values()}
 
 # The plotted series of one figure, by legend label: what the reader's plot shows now.
-PLOTTED = """id => {
-  const rootId = JSON.parse(
-    document.querySelector(`script.vg-item[data-figure="${id}"]`).textContent).root_id;
-  const doc = Bokeh.documents.find(d => d.roots().some(r => r.id === rootId));
-  const series = {};
-  for (const model of doc.all_models) {
+PLOTTED = f"""id => {{
+  const doc = ({DOCUMENT})(id);
+  const series = {{}};
+  for (const model of doc.all_models) {{
     if (!("click_policy" in model && "items" in model)) continue;
-    for (const item of model.items) {
+    for (const item of model.items) {{
       const renderer = item.renderers[0];
-      series[item.label.value] = {
+      series[item.label.value] = {{
         layer: Array.from(renderer.data_source.data.layer),
         norm: Array.from(renderer.data_source.data.norm),
         visible: renderer.visible,
-      };
-    }
-  }
+      }};
+    }}
+  }}
   return series;
-}"""
+}}"""
 
 
 def plotted(visit: Any, number: int) -> dict[str, dict[str, Any]]:
