@@ -42,6 +42,14 @@ class Build:
         return nikola(self.root, *args)
 
 
+SHORTCODE = re.compile(r"\{\{% figure ([\w-]+)")
+
+
+def figure_names(post: Path) -> list[str]:
+    """The figure named by each ``figure`` shortcode in a post's source, in page order."""
+    return SHORTCODE.findall(post.read_text())
+
+
 def figure_posts(site: Build) -> list[str]:
     """Every post with figures, as its address on the site."""
     return [

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import POST
-from tests.sites import build, copy_site
+from tests.sites import build, copy_site, figure_names
 
 pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
 
@@ -87,12 +87,11 @@ EDITS = {
     "a module added": add_spare,
     "that module deleted": delete_spare,
 }
-SHORTCODE = re.compile(r"\{\{% figure ([\w-]+)")
 
 
 def shortcodes(root: Path) -> list[str]:
     """The figure named by each ``figure`` shortcode in the posts, one per figure on a page."""
-    return [n for p in sorted((root / "posts").iterdir()) for n in SHORTCODE.findall(p.read_text())]
+    return [n for p in sorted((root / "posts").iterdir()) for n in figure_names(p)]
 
 
 def figures_in_posts(root: Path) -> int:
@@ -201,7 +200,7 @@ def test_the_network_module_redraws_twins_in_the_places_of_the_figures_made_from
     expected = set()
     for post in sorted((root / "posts").iterdir()):
         slug = _slug(post)
-        for number, name in enumerate(SHORTCODE.findall(post.read_text()), 1):
+        for number, name in enumerate(figure_names(post), 1):
             if name in made_from:
                 expected.add(f"vg_twins:cache/vg_layouts/{slug}-{number}.json")
     twins = {t for t in results["the network module"].ran if t.startswith("vg_twins:")}

@@ -29,7 +29,7 @@ from tests.reader import (
     visible_text,
     wait_for_figures,
 )
-from tests.sites import ROOT, Build, figure_posts
+from tests.sites import ROOT, Build, figure_names, figure_posts
 from vanishing_post.engine.registry import FIGURES as REGISTRY
 from vanishing_post.engine.twins import bokehjs_files
 
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.slow  # a real build and a browser
 
 SLUG = "rnns-and-vanishing-gradients"
 # The post's figures in page order, from its source: those drawn have an image twin, tables none
-NAMES = re.findall(r"\{\{% figure ([\w-]+)", next(ROOT.glob(f"posts/{SLUG}.*")).read_text())
+NAMES = figure_names(next(ROOT.glob(f"posts/{SLUG}.*")))
 FIGURES = len(NAMES)
 PLOTS = [number for number, name in enumerate(NAMES, 1) if REGISTRY[name].draw is not None]
 TABLES = [name for name in NAMES if REGISTRY[name].draw is None]
