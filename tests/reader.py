@@ -435,6 +435,61 @@ def figure_boxes(visit: Visit) -> list[float]:
     )
 
 
+_SERIES_UNDER_LEGENDS = """() => {
+  const views = new Set();  // every view BokehJS made: roots, their children, plots' renderers
+  const walk = (view) => {
+    if (!view || views.has(view)) return;
+    views.add(view);
+    for (const child of view.child_views ?? []) walk(child);
+    for (const child of view.renderer_views?.values() ?? []) walk(child);
+  };
+  for (const root of Bokeh.index) walk(root);
+  const inside = (box, x, y) => x > box.x0 && x < box.x1 && y > box.y0 && y < box.y1;
+  // whether the segment (x0, y0)-(x1, y1) passes through the box (Liang-Barsky clipping)
+  const crosses = (box, x0, y0, x1, y1) => {
+    let low = 0, high = 1;
+    const dx = x1 - x0, dy = y1 - y0;
+    const sides = [[-dx, x0 - box.x0], [dx, box.x1 - x0], [-dy, y0 - box.y0], [dy, box.y1 - y0]];
+    for (const [p, q] of sides) {
+      if (p === 0) { if (q <= 0) return false; continue; }
+      const t = q / p;
+      if (p < 0) { if (t > high) return false; low = Math.max(low, t); }
+      else { if (t < low) return false; high = Math.min(high, t); }
+    }
+    return low < high;
+  };
+  const figureOf = (view) => {
+    while (view.parent) view = view.parent;
+    return view.el.closest("figure")?.id;
+  };
+  const found = [];
+  for (const legend of [...views].filter((v) => v.model.type === "Legend" && v.model.visible)) {
+    for (const item of legend.model.items) {
+      for (const renderer of item.renderers) {
+        const series = [...views].find((v) => v.model === renderer);
+        const {sx, sy} = series?.glyph ?? {};
+        if (!series?.model.visible || !sx || !sy) continue;
+        const line = ["Line", "Step"].includes(renderer.glyph.type);
+        const at = (i) => Number.isFinite(sx[i]) && Number.isFinite(sy[i]);
+        let hit = false;
+        for (let i = 0; i < sx.length && !hit; i++) {
+          hit = at(i) && (inside(legend.bbox, sx[i], sy[i]) || (line && at(i + 1) &&
+            crosses(legend.bbox, sx[i], sy[i], sx[i + 1], sy[i + 1])));
+        }
+        if (hit) found.push(`${figureOf(legend)}: ${JSON.stringify(item.label)}`);
+      }
+    }
+  }
+  return found;
+}"""
+
+
+def series_under_legends(visit: Visit) -> list[str]:
+    """Each series a legend covers part of, as drawn on the open page: a point of it, or a line
+    of it, inside the legend's box ("figure id: label")."""
+    return visit.page.evaluate(_SERIES_UNDER_LEGENDS)
+
+
 def visible_text(visit: Visit) -> str:
     """The page's text as a reader sees it (no scripts, no hidden elements)."""
     return visit.page.evaluate("() => document.body.innerText")

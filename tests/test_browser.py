@@ -11,6 +11,7 @@ from tests.reader import (
     figure_text,
     open_page,
     series_colours_seen,
+    series_under_legends,
     wait_for_figures,
 )
 from tests.sites import Build, figure_posts
@@ -73,5 +74,19 @@ def test_every_post_fits_a_phone_without_sideways_scrolling(
             wait_for_figures(visit, figures)
             seen = visit.page.evaluate("() => document.documentElement.scrollWidth")
             assert seen <= width, address
+        finally:
+            visit.page.context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1000])
+def test_no_legend_covers_a_series(browser: Any, site: Build, site_url: str, width: int) -> None:
+    """On a phone a plot is half as wide as on a desktop but its legend is not: a legend placed
+    where the wide plot had room can hide a line there."""
+    for address in figure_posts(site):
+        visit = open_page(browser, site_url, address, viewport={"width": width, "height": 740})
+        try:
+            wait_for_figures(visit)
+            covered = series_under_legends(visit)
+            assert covered == [], f"{address} at {width} px: legends over {covered}"
         finally:
             visit.page.context.close()

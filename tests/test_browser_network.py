@@ -14,6 +14,7 @@ import pytest
 from tests.reader import DOCUMENT
 from tests.test_browser import FIGURE_ID
 from vanishing_post.content import network
+from vanishing_post.content.network_figures import PLAIN_LABEL
 from vanishing_post.engine.numbers import quantity_text
 
 LAYER_FIGURES = {8: False, 9: True}  # figure number -> residual
@@ -62,7 +63,7 @@ def wait_for_depth(visit: Any, number: int, depth: int) -> None:
 def expected(label: str, depth: int, residual: bool) -> np.ndarray:
     if label in LABELS:
         return network.relative_layer_norms(LABELS[label], depth=depth, residual=residual)
-    if label == "Sigmoid without skips":
+    if label == PLAIN_LABEL:
         return network.relative_layer_norms("sigmoid", depth=depth)
     return network.best_case_bound("sigmoid", depth)
 

@@ -18,6 +18,7 @@ from vanishing_post.content.network_figures import (
     ACTIVATION_ORDER,
     DEPTHS,
     FIGURES,
+    PLAIN_LABEL,
 )
 from vanishing_post.engine.params import FigureError
 from vanishing_post.engine.registry import FIGURES as REGISTRY
@@ -154,10 +155,8 @@ def test_layer_gradients_draws_the_quarter_per_layer_bound_on_a_log_axis(figure,
 def test_the_residual_figure_keeps_the_plain_sigmoid_for_comparison(figure):
     plain = curves(layer_plot(figure("layer-gradients")))
     residual = curves(layer_plot(figure("skip-connections")))
-    assert set(residual) - set(plain) == {"Sigmoid without skips"}
-    np.testing.assert_array_equal(
-        ys(residual["Sigmoid without skips"]), ys(plain[label("sigmoid")])
-    )
+    assert set(residual) - set(plain) == {PLAIN_LABEL}
+    np.testing.assert_array_equal(ys(residual[PLAIN_LABEL]), ys(plain[label("sigmoid")]))
 
 
 @pytest.mark.parametrize(("name", "residual"), sorted(NETWORK.items()))

@@ -144,7 +144,9 @@ def draw_compression(v: Mapping[str, Any]) -> Any:
     curve = frames.sigmoid_frame(v["start"], v["stop"], v["points"])
     axes = dict(
         title="One axis: x, sigmoid and gradient",
-        legend_position="top_left",
+        # the corner no series reaches once the y axis starts below -1 (x rises to the top
+        # right, sigmoid and gradient lie in [0, 1]): top left would hide both on a phone
+        legend_position="bottom_right",
         ylim=(v["y_low"], v["y_high"]),
         xlabel="x",
         ylabel="value",

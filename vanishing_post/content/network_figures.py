@@ -27,13 +27,16 @@ from vanishing_post.engine.render import WIDTH, holoviews, panels_row, render
 ACTIVATION_ORDER = ("sigmoid", "tanh", "relu", "leaky_relu")
 # In the best-case panel three lines lie exactly on 1: each drawn thinner than the one below.
 BEST_CASE_WIDTHS = {"sigmoid": 2, "tanh": 7, "relu": 4, "leaky_relu": 2}
-# The network plots' size before the page fits them to its column: the other figures' aspect.
-SIZE = dict(width=640, height=400)
+# The network plots' size before the page fits them to its column: the other figures' aspect,
+# and room for the legend under the plot (inside, on a phone, it covered the sigmoid's line).
+SIZE = dict(width=640, height=470)
 # The depths a reader can pick with the slider; every one is computed at build time.
 DEPTH_LOW, DEPTH_HIGH, DEPTH_STEP = 10, 50, 10
 DEPTHS = tuple(range(DEPTH_LOW, DEPTH_HIGH + 1, DEPTH_STEP))
 BOUND = "bound"  # the series name of the 0.25^n line
 PLAIN_SIGMOID = "sigmoid_plain"  # the residual figure's reference: sigmoid without skips
+# Their legend labels: short, so that the legend's two columns fit a 320 px phone's column
+BOUND_LABEL, PLAIN_LABEL = "0.25ⁿ, best case", "Sigmoid, no skips"
 # A click on a legend entry hides that series (HoloViews' default only dims it); the legend is
 # compact, so that it covers little of a small panel.
 LEGEND = dict(
@@ -45,6 +48,14 @@ LEGEND = dict(
     padding=4,
     margin=4,
     background_fill_alpha=0.8,
+)
+# The same legend under a plot, in two columns ("nrows": HoloViews sets both counts), with room
+# between them; no margin, which Bokeh leaves out of the room it makes under the plot (the
+# legend's bottom edge was cut off).
+BELOW = dict(
+    legend_position="bottom",
+    legend_cols=2,
+    legend_opts={**LEGEND, "nrows": "auto", "spacing": 6, "margin": 0},
 )
 
 
@@ -86,9 +97,9 @@ def layer_series(depth: int, residual: bool, seed: int) -> dict[str, np.ndarray]
 
 def _label(name: str) -> str:
     if name == BOUND:
-        return "0.25ⁿ, the sigmoid's best case"
+        return BOUND_LABEL
     if name == PLAIN_SIGMOID:
-        return "Sigmoid without skips"
+        return PLAIN_LABEL
     return network.ACTIVATIONS[name].label
 
 
@@ -194,8 +205,7 @@ def _draw_network(depth: int, seed: int, residual: bool) -> Any:
     axes = dict(
         title=title,
         logy=True,
-        legend_position="bottom_right",
-        legend_opts=LEGEND,
+        **BELOW,
         framewise=True,  # each depth's frame ranges its own layers and norms
         **SIZE,
     )

@@ -102,7 +102,9 @@ def _label(activation: str) -> str:
 def median_weight(depth):
     """Each layer's median non-zero |dL/dW|, one line per activation, on a log axis."""
     style = dict(by="activation", color=COLOURS, logy=True, legend="bottom_right", **SIZE)
-    return weights.median_frame(depth).hvplot.line(x="layer", y=weights.MEDIAN, **style)
+    return weights.median_frame(depth).hvplot.line(
+        x="layer", y=weights.MEDIAN, legend_opts=LEGEND, **style
+    )
 
 
 @figure(
