@@ -490,6 +490,20 @@ def series_under_legends(visit: Visit) -> list[str]:
     return visit.page.evaluate(_SERIES_UNDER_LEGENDS)
 
 
+def figure_tables(visit: Visit) -> list[dict[str, Any]]:
+    """Per figure table on the page: its figure, how wide it is against the box it scrolls in,
+    and the cells whose text takes more than one line."""
+    return visit.page.evaluate(
+        """() => [...document.querySelectorAll('figure .vg-static-table')].map(box => ({
+             figure: box.closest('figure').id, width: box.scrollWidth, room: box.clientWidth,
+             broken: [...box.querySelectorAll('td, th')].filter(cell => {
+               const range = document.createRange();
+               range.selectNodeContents(cell);
+               return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+             }).map(cell => cell.textContent)}))"""
+    )
+
+
 def visible_text(visit: Visit) -> str:
     """The page's text as a reader sees it (no scripts, no hidden elements)."""
     return visit.page.evaluate("() => document.body.innerText")

@@ -8,6 +8,7 @@ import pytest
 
 from tests.reader import (
     figure_pixels,
+    figure_tables,
     figure_text,
     open_page,
     series_colours_seen,
@@ -88,5 +89,30 @@ def test_no_legend_covers_a_series(browser: Any, site: Build, site_url: str, wid
             wait_for_figures(visit)
             covered = series_under_legends(visit)
             assert covered == [], f"{address} at {width} px: legends over {covered}"
+        finally:
+            visit.page.context.close()
+
+
+@pytest.mark.parametrize("width", [320, 375, 1000])
+def test_no_number_in_a_table_breaks_across_lines(
+    browser: Any, site: Build, site_url: str, width: int
+) -> None:
+    """1.881787523011767e-07 broken after its minus sign reads as two numbers."""
+    for address in figure_posts(site):
+        visit = open_page(browser, site_url, address, viewport={"width": width, "height": 740})
+        try:
+            for table in figure_tables(visit):
+                assert table["broken"] == [], f"{table['figure']} at {width} px"
+        finally:
+            visit.page.context.close()
+
+
+def test_every_table_fits_a_desktop_column(browser: Any, site: Build, site_url: str) -> None:
+    """On a phone a table too wide scrolls inside its box; on a desktop it need not."""
+    for address in figure_posts(site):
+        visit = open_page(browser, site_url, address, viewport={"width": 1000, "height": 740})
+        try:
+            for table in figure_tables(visit):
+                assert table["width"] <= table["room"], table["figure"]
         finally:
             visit.page.context.close()
