@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from bokeh import __version__ as BOKEH_VERSION
-from bokeh.models import GlyphRenderer, Grid, InspectTool, Plot
+from bokeh.models import GlyphRenderer, Grid, InspectTool, LogAxis, Plot
 from bokeh.models.glyph import Glyph
 
 from tests.sites import figure_items
@@ -364,6 +364,12 @@ def test_where_no_legend_mutes_no_muted_glyph_or_muted_link_is_sent(name):
     for renderer in renderers(leaned(name)):
         assert renderer.muted_glyph == "auto"
         assert "change:muted" not in renderer.js_property_callbacks
+
+
+def test_no_log_axis_is_sent_with_minor_ticks():
+    axes = [axis for name in sorted(REGISTRY) for axis in leaned(name).select({"type": LogAxis})]
+    assert axes, "no registered figure has a log axis"
+    assert [axis.minor_tick_line_color for axis in axes] == [None] * len(axes)
 
 
 def test_a_hidden_toolbar_keeps_only_its_inspectors():

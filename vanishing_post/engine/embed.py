@@ -19,7 +19,7 @@ from vanishing_post.engine.describe import describe_model
 from vanishing_post.engine.markup import environment, render_figure, trusted
 from vanishing_post.engine.params import FigureError, js_number, lookup
 from vanishing_post.engine.registry import FIGURES
-from vanishing_post.engine.render import model_parts, of_type
+from vanishing_post.engine.render import model_parts, of_type, unmarked_log_axes
 from vanishing_post.engine.scripts import BOKEHJS, page_js
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -201,7 +201,9 @@ def components(model: Any, key: str) -> tuple[str, str]:
 
     if not KEY.fullmatch(key):
         raise ValueError(f"figure key {key!r} must be lower-case letters, digits and hyphens")
-    _lean(model_parts(model))
+    parts = model_parts(model)
+    _lean(parts)
+    unmarked_log_axes(parts)  # here, where every figure passes: some add a log axis of their own
     model, runs = _split_controls(model)
     target = f"{key}-live"
     made = {} if _is_html(model) else json_item(model, target)

@@ -57,6 +57,16 @@ def prepared(model: Any) -> Any:
     return model
 
 
+def unmarked_log_axes(parts: list[Any]) -> None:
+    """No minor ticks on a log axis: BokehJS puts them in the decade after each labelled one,
+    and once a decade is a few pixels tall (on a phone, or over many decades) they merge into
+    a black block."""
+    from bokeh.models import LogAxis
+
+    for axis in of_type(parts, LogAxis):
+        axis.minor_tick_line_color = None
+
+
 def _plain_columns(parts: list[Any]) -> None:
     """Drop HoloViews' sanitised copies of hyphenated columns ("X_hyphen_minus_Tangent").
 
