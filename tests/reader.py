@@ -504,6 +504,21 @@ def figure_tables(visit: Visit) -> list[dict[str, Any]]:
     )
 
 
+def row_headings_after_scrolling(visit: Visit) -> list[dict[str, Any]]:
+    """Per figure table wider than its box: scrolled to its far end, how far left of the box
+    each row's heading (first cell) then starts, in CSS pixels (0 or less: in view)."""
+    return visit.page.evaluate(
+        """() => [...document.querySelectorAll('figure .vg-static-table')]
+             .filter(box => box.scrollWidth > box.clientWidth).map(box => {
+               box.scrollLeft = box.scrollWidth;
+               const left = box.getBoundingClientRect().left + box.clientLeft;
+               const starts = [...box.querySelectorAll('tr')]
+                 .map(row => row.cells[0].getBoundingClientRect().left);
+               return {figure: box.closest('figure').id,
+                       hidden: Math.max(...starts.map(start => left - start))}; })"""
+    )
+
+
 def visible_text(visit: Visit) -> str:
     """The page's text as a reader sees it (no scripts, no hidden elements)."""
     return visit.page.evaluate("() => document.body.innerText")

@@ -11,6 +11,7 @@ from tests.reader import (
     figure_tables,
     figure_text,
     open_page,
+    row_headings_after_scrolling,
     series_colours_seen,
     series_under_legends,
     wait_for_figures,
@@ -116,3 +117,18 @@ def test_every_table_fits_a_desktop_column(browser: Any, site: Build, site_url: 
                 assert table["width"] <= table["room"], table["figure"]
         finally:
             visit.page.context.close()
+
+
+def test_a_table_scrolled_sideways_keeps_each_rows_heading_in_view(
+    browser: Any, site: Build, site_url: str
+) -> None:
+    scrolled = []
+    for address in figure_posts(site):
+        visit = open_page(browser, site_url, address, viewport={"width": 320, "height": 740})
+        try:
+            scrolled += row_headings_after_scrolling(visit)
+        finally:
+            visit.page.context.close()
+    if not scrolled:
+        pytest.skip("no figure's table is wider than a 320 px phone's column")
+    assert [t["figure"] for t in scrolled if t["hidden"] > 0.5] == []
