@@ -80,7 +80,7 @@ def test_every_post_fits_a_phone_without_sideways_scrolling(
             visit.page.context.close()
 
 
-@pytest.mark.parametrize("width", [375, 1000])
+@pytest.mark.parametrize("width", [320, 375, 1000])
 def test_no_legend_covers_a_series(browser: Any, site: Build, site_url: str, width: int) -> None:
     """On a phone a plot is half as wide as on a desktop but its legend is not: a legend placed
     where the wide plot had room can hide a line there."""

@@ -18,7 +18,7 @@ import numpy as np
 import param
 
 from vanishing_post.content import frames, maths
-from vanishing_post.content.colours import BLUE, RED, TAN
+from vanishing_post.content.colours import BLUE, COMPACT_LEGEND, RED, TAN
 from vanishing_post.engine import registry, scripts
 from vanishing_post.engine.params import FigureSpec, declared
 from vanishing_post.engine.render import (
@@ -59,7 +59,8 @@ def draw_sigmoid_tangent(v: Mapping[str, Any]) -> Any:
         * tangent.hvplot.line(x="X-Tangent", y="Y-Tangent", color=RED, label="tangent", **opts)
         * point.hvplot.scatter(x="X-Point", y="Y-Point", color=RED, size=60, **opts)
     )
-    return overlay.opts(hv.opts.Overlay(title=title, legend_position="top_left"))
+    legend = dict(legend_position="top_left", legend_opts=COMPACT_LEGEND)
+    return overlay.opts(hv.opts.Overlay(title=title, **legend))
 
 
 def build_sigmoid_tangent(v: Mapping[str, Any]) -> Any:
@@ -147,6 +148,7 @@ def draw_compression(v: Mapping[str, Any]) -> Any:
         # the corner no series reaches once the y axis starts below -1 (x rises to the top
         # right, sigmoid and gradient lie in [0, 1]): top left would hide both on a phone
         legend_position="bottom_right",
+        legend_opts=COMPACT_LEGEND,
         ylim=(v["y_low"], v["y_high"]),
         xlabel="x",
         ylabel="value",

@@ -18,7 +18,13 @@ import numpy as np
 import param
 
 from vanishing_post.content import network
-from vanishing_post.content.colours import ACTIVATION_COLOURS, GREY, TAN
+from vanishing_post.content.colours import (
+    ACTIVATION_COLOURS,
+    COMPACT_LEGEND,
+    GREY,
+    TAN,
+    legend_below,
+)
 from vanishing_post.engine import registry
 from vanishing_post.engine.figure import figure
 from vanishing_post.engine.params import FigureSpec, declared
@@ -39,24 +45,7 @@ PLAIN_SIGMOID = "sigmoid_plain"  # the residual figure's reference: sigmoid with
 BOUND_LABEL, PLAIN_LABEL = "0.25ⁿ, best case", "Sigmoid, no skips"
 # A click on a legend entry hides that series (HoloViews' default only dims it); the legend is
 # compact, so that it covers little of a small panel.
-LEGEND = dict(
-    click_policy="hide",
-    label_text_font_size="9pt",
-    label_height=14,
-    glyph_height=14,
-    spacing=0,
-    padding=4,
-    margin=4,
-    background_fill_alpha=0.8,
-)
-# The same legend under a plot, in two columns ("nrows": HoloViews sets both counts), with room
-# between them; no margin, which Bokeh leaves out of the room it makes under the plot (the
-# legend's bottom edge was cut off).
-BELOW = dict(
-    legend_position="bottom",
-    legend_cols=2,
-    legend_opts={**LEGEND, "nrows": "auto", "spacing": 6, "margin": 0},
-)
+LEGEND = dict(COMPACT_LEGEND, click_policy="hide")
 
 
 def activation_curves(start: float, stop: float, points: int) -> dict[str, dict[str, np.ndarray]]:
@@ -205,7 +194,7 @@ def _draw_network(depth: int, seed: int, residual: bool) -> Any:
     axes = dict(
         title=title,
         logy=True,
-        **BELOW,
+        **legend_below(click_policy="hide"),
         framewise=True,  # each depth's frame ranges its own layers and norms
         **SIZE,
     )

@@ -10,7 +10,7 @@ import numpy as np
 import param
 
 from vanishing_post.content import network, weights
-from vanishing_post.content.colours import ACTIVATION_COLOURS, BLUE, RED, TAN
+from vanishing_post.content.colours import ACTIVATION_COLOURS, BLUE, RED, TAN, legend_below
 from vanishing_post.engine.figure import figure
 from vanishing_post.engine.numbers import format_value
 
@@ -101,10 +101,9 @@ def _label(activation: str) -> str:
 @figure("median-weight", title="The median weight's gradient, layer by layer", depth=FIXED_DEPTH)
 def median_weight(depth):
     """Each layer's median non-zero |dL/dW|, one line per activation, on a log axis."""
-    style = dict(by="activation", color=COLOURS, logy=True, legend="bottom_right", **SIZE)
-    return weights.median_frame(depth).hvplot.line(
-        x="layer", y=weights.MEDIAN, legend_opts=LEGEND, **style
-    )
+    style = dict(by="activation", color=COLOURS, logy=True, **SIZE)
+    lines = weights.median_frame(depth).hvplot.line(x="layer", y=weights.MEDIAN, **style)
+    return lines.opts(height=470, **legend_below(title=None))  # inside, it would hide a line
 
 
 @figure(
