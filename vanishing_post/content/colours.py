@@ -11,7 +11,7 @@ GREEN, GREY = "#5f9e6e", "#777777"
 # post's tan.
 ACTIVATION_COLOURS = {"sigmoid": TAN, "tanh": RED, "relu": BLUE, "leaky_relu": GREEN}
 # A legend (Bokeh's Legend properties) small enough that on a 320 px phone it covers little of
-# a plot: HoloViews' own is about twice as tall.
+# a plot: HoloViews' own, larger type spaced wider, covered lines there.
 COMPACT_LEGEND = dict(
     label_text_font_size="9pt",
     label_height=14,

@@ -10,24 +10,21 @@ import numpy as np
 import param
 
 from vanishing_post.content import network, weights
-from vanishing_post.content.colours import ACTIVATION_COLOURS, BLUE, RED, TAN, legend_below
+from vanishing_post.content.colours import (
+    ACTIVATION_COLOURS,
+    BLUE,
+    COMPACT_LEGEND,
+    RED,
+    TAN,
+    legend_below,
+)
 from vanishing_post.engine.figure import figure
 from vanishing_post.engine.numbers import format_value
 
 SIZE = dict(width=640, height=400)  # the other posts' plots' aspect
 COLOURS = [ACTIVATION_COLOURS[a] for a in weights.ACTIVATION_ORDER]
-# A compact legend, so that on a phone it covers little of the plot
-LEGEND = dict(
-    label_text_font_size="9pt",
-    label_height=12,
-    glyph_height=12,
-    glyph_width=12,
-    spacing=0,
-    padding=4,
-    margin=4,
-    background_fill_alpha=0.8,
-    title=None,
-)
+# The compact legend, smaller still and without a title: over the histogram's top left corner
+LEGEND = dict(COMPACT_LEGEND, label_height=12, glyph_height=12, glyph_width=12, title=None)
 DEAD = "#d9d9d9"  # a unit that gets no gradient at all: below any colour of the log scale
 ACTIVATION = param.Selector(
     objects=list(weights.ACTIVATION_ORDER),
