@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.reader import (
+    Visit,
     figure_pixels,
     figure_tables,
     figure_text,
@@ -29,6 +31,21 @@ PLOTS = {  # figure number on the page -> colours its lines must show
 }
 TABLES = {5: ["Gradient", "0.250", "0.007"], 6: ["0.000244140625"]}
 FIGURE_ID = "rnns-and-vanishing-gradients-{}"
+
+
+def each_post(
+    browser: Any, site: Build, site_url: str, width: int, **context: Any
+) -> Iterator[tuple[str, Visit]]:
+    """(address, visit) of each post with figures, opened in a window ``width`` px wide; each
+    closed before the next opens."""
+    for address in figure_posts(site):
+        visit = open_page(
+            browser, site_url, address, viewport={"width": width, "height": 740}, **context
+        )
+        try:
+            yield address, visit
+        finally:
+            visit.page.context.close()
 
 
 @pytest.mark.parametrize("number,colours", sorted(PLOTS.items()))
@@ -67,31 +84,21 @@ def test_no_plot_is_wider_than_the_text_column(post) -> None:
 def test_every_post_fits_a_phone_without_sideways_scrolling(
     browser: Any, site: Build, site_url: str, width: int
 ) -> None:
-    for address in figure_posts(site):
+    for address, visit in each_post(browser, site, site_url, width, is_mobile=True):
         figures = (site.output / address / "index.html").read_text().count('class="vg-item"')
-        visit = open_page(
-            browser, site_url, address, viewport={"width": width, "height": 740}, is_mobile=True
-        )
-        try:
-            wait_for_figures(visit, figures)
-            seen = visit.page.evaluate("() => document.documentElement.scrollWidth")
-            assert seen <= width, address
-        finally:
-            visit.page.context.close()
+        wait_for_figures(visit, figures)
+        seen = visit.page.evaluate("() => document.documentElement.scrollWidth")
+        assert seen <= width, address
 
 
 @pytest.mark.parametrize("width", [320, 375, 1000])
 def test_no_legend_covers_a_series(browser: Any, site: Build, site_url: str, width: int) -> None:
     """On a phone a plot is half as wide as on a desktop but its legend is not: a legend placed
     where the wide plot had room can hide a line there."""
-    for address in figure_posts(site):
-        visit = open_page(browser, site_url, address, viewport={"width": width, "height": 740})
-        try:
-            wait_for_figures(visit)
-            covered = series_under_legends(visit)
-            assert covered == [], f"{address} at {width} px: legends over {covered}"
-        finally:
-            visit.page.context.close()
+    for address, visit in each_post(browser, site, site_url, width):
+        wait_for_figures(visit)
+        covered = series_under_legends(visit)
+        assert covered == [], f"{address} at {width} px: legends over {covered}"
 
 
 @pytest.mark.parametrize("width", [320, 375, 1000])
@@ -99,36 +106,24 @@ def test_no_number_in_a_table_breaks_across_lines(
     browser: Any, site: Build, site_url: str, width: int
 ) -> None:
     """1.881787523011767e-07 broken after its minus sign reads as two numbers."""
-    for address in figure_posts(site):
-        visit = open_page(browser, site_url, address, viewport={"width": width, "height": 740})
-        try:
-            for table in figure_tables(visit):
-                assert table["broken"] == [], f"{table['figure']} at {width} px"
-        finally:
-            visit.page.context.close()
+    for _, visit in each_post(browser, site, site_url, width):
+        for table in figure_tables(visit):
+            assert table["broken"] == [], f"{table['figure']} at {width} px"
 
 
 def test_every_table_fits_a_desktop_column(browser: Any, site: Build, site_url: str) -> None:
     """On a phone a table too wide scrolls inside its box; on a desktop it need not."""
-    for address in figure_posts(site):
-        visit = open_page(browser, site_url, address, viewport={"width": 1000, "height": 740})
-        try:
-            for table in figure_tables(visit):
-                assert table["width"] <= table["room"], table["figure"]
-        finally:
-            visit.page.context.close()
+    for _, visit in each_post(browser, site, site_url, 1000):
+        for table in figure_tables(visit):
+            assert table["width"] <= table["room"], table["figure"]
 
 
 def test_a_table_scrolled_sideways_keeps_each_rows_heading_in_view(
     browser: Any, site: Build, site_url: str
 ) -> None:
     scrolled = []
-    for address in figure_posts(site):
-        visit = open_page(browser, site_url, address, viewport={"width": 320, "height": 740})
-        try:
-            scrolled += row_headings_after_scrolling(visit)
-        finally:
-            visit.page.context.close()
+    for _, visit in each_post(browser, site, site_url, 320):
+        scrolled += row_headings_after_scrolling(visit)
     if not scrolled:
         pytest.skip("no figure's table is wider than a 320 px phone's column")
     assert [t["figure"] for t in scrolled if t["hidden"] > 0.5] == []
