@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import http.server
 import json
+import shutil
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
@@ -43,12 +45,31 @@ POST = "posts/rnns-and-vanishing-gradients/"
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The site as committed, built once for the whole session by a real `nikola build`."""
-    done = build(copy_site(tmp_path_factory.mktemp("site")))
+def site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Build:
+    """The site as committed, built once for the whole run by a real `nikola build`: the test
+    processes (pytest-xdist) share the run's folder, and one build in it. No test changes it."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent
+    done = built_once(shared / "site")
     if done.returncode != 0:
         pytest.fail(f"nikola build --strict failed ({done.returncode}):\n{done.log}")
     return done
+
+
+def built_once(root: Path) -> Build:
+    """The site built in ``root`` by the first process to ask; the others wait for it (a lock
+    on a file beside it) and read how it ended."""
+    ended = root.with_suffix(".json")
+    with root.with_suffix(".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if ended.exists():
+            record = json.loads(ended.read_text())
+            return Build(root, record["returncode"], record["log"])
+        shutil.rmtree(root, ignore_errors=True)  # what a process that died building left
+        done = build(copy_site(root))
+        ended.write_text(json.dumps({"returncode": done.returncode, "log": done.log}))
+        return done
 
 
 # What a host should send with the pages (conf.py): every browser test runs under it.

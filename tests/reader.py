@@ -556,26 +556,40 @@ TILE = 64  # device pixels: each square of the picture is laid on the other on i
 def ink_shared(twin: Image.Image, live: Image.Image) -> float:
     """Of the pixels that are ink in either picture, the share that is the same in both: each
     tile of ``twin`` laid on ``live`` as well as a shift of up to ``SHIFT`` pixels lets it (a
-    page puts a canvas or a toolbar at a fractional position, and rounds it its own way)."""
-    a = np.asarray(twin.convert("RGB"), dtype=np.int16)
-    b = np.asarray(live.convert("RGB"), dtype=np.int16)
+    page puts a canvas or a toolbar at a fractional position, and rounds it its own way).
+
+    Each shift is tried on the whole picture at once and summed by tile (numpy), not tile by
+    tile: a wide twin takes a tenth of a second, not two."""
+    a, b = np.asarray(twin.convert("RGB")), np.asarray(live.convert("RGB"))
     height, width = min(a.shape[0], b.shape[0]), min(a.shape[1], b.shape[1])
-    b = np.pad(b[:height, :width], ((SHIFT, SHIFT), (SHIFT, SHIFT), (0, 0)), constant_values=255)
-    inked = shared = 0
-    for top in range(0, height, TILE):
-        for left in range(0, width, TILE):
-            one = a[top : min(top + TILE, height), left : min(left + TILE, width)]
-            rows, cols = one.shape[:2]
-            best = None
-            for dy in range(2 * SHIFT + 1):
-                for dx in range(2 * SHIFT + 1):
-                    other = b[top + dy : top + dy + rows, left + dx : left + dx + cols]
-                    ink = ((255 - one).max(axis=2) > INK) | ((255 - other).max(axis=2) > INK)
-                    same = int((ink & (np.abs(one - other).max(axis=2) <= SAME)).sum())
-                    if best is None or same - int(ink.sum()) > best[0] - best[1]:
-                        best = (same, int(ink.sum()))
-            shared, inked = shared + best[0], inked + best[1]
-    return shared / max(inked, 1)
+    rows, cols = -(-height // TILE), -(-width // TILE)
+    tall, wide = rows * TILE, cols * TILE
+    # channels first (each a plane); white (no ink) to whole tiles, and around ``live`` for its
+    # shifts; only the part both pictures have counts
+    one = np.full((3, tall, wide), 255, dtype=np.uint8)
+    one[:, :height, :width] = a[:height, :width].transpose(2, 0, 1)
+    other = np.full((3, tall + 2 * SHIFT, wide + 2 * SHIFT), 255, dtype=np.uint8)
+    other[:, SHIFT : SHIFT + height, SHIFT : SHIFT + width] = b[:height, :width].transpose(2, 0, 1)
+    both = np.zeros((tall, wide), dtype=bool)
+    both[:height, :width] = True
+    ink_one = np.logical_or.reduce(one < 255 - INK)
+    ink_other = np.logical_or.reduce(other < 255 - INK)
+
+    def by_tile(pixels: np.ndarray) -> np.ndarray:
+        return pixels.reshape(rows, TILE, cols, TILE).sum(axis=(1, 3), dtype=np.int64)
+
+    same, inked = [], []
+    for dy in range(2 * SHIFT + 1):
+        for dx in range(2 * SHIFT + 1):
+            laid = other[:, dy : dy + tall, dx : dx + wide]
+            ink = (ink_one | ink_other[dy : dy + tall, dx : dx + wide]) & both
+            close = np.logical_and.reduce(np.maximum(one, laid) - np.minimum(one, laid) <= SAME)
+            same.append(by_tile(ink & close))
+            inked.append(by_tile(ink))
+    # each tile's best shift: the most ink alike for the least ink in all (the first, if tied)
+    best = np.argmax(np.stack(same) - np.stack(inked), axis=0)[None]
+    shared = np.take_along_axis(np.stack(same), best, axis=0).sum()
+    return int(shared) / max(int(np.take_along_axis(np.stack(inked), best, axis=0).sum()), 1)
 
 
 # --- The code under each figure (engine/code.py): a <details> block, its call's values marked.
