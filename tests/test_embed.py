@@ -234,8 +234,8 @@ def test_the_controls_script_defines_what_the_pages_call():
     script = page_js()
     assert script.startswith("// vanishing_post")
     assert "window.vgControls = " in script
-    returned = "{redraw, update, settingsInAddress, showInCode, connect, controlsOf, embed,"
-    assert f"return {returned} ...shared}};" in script
+    returned = "{redraw, update, settingsInAddress, showInCode, connect, controlsOf,"
+    assert f"return {returned} forgetRemoved, embed, ...shared}};" in script
 
 
 # Figures with controls, from the registry: a declared parameter the reader sets.

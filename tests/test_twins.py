@@ -12,6 +12,7 @@ from PIL import Image
 from tests.processes import descendants
 from tests.studios import studio_in_thread
 from vanishing_post.engine.embed import figure_html
+from vanishing_post.engine.registry import FIGURES as REGISTRY
 from vanishing_post.engine.twins import (
     CHROMIUM_ENV,
     SCALE,
@@ -130,6 +131,45 @@ def test_figures_drawn_at_once_give_what_each_gives_alone(studio):
     assert isinstance(together[-1], TwinError) and "'breaks'" in str(together[-1])
     assert together[:-1] == [studio.shoot(name, html) for name, html in figures]
     assert [png is None for png, _ in together[1].values()] == [True, True]  # a table
+
+
+# The plot views a studio page holds, found as DevTools finds objects, after a garbage
+# collection (a view has its own model, its class's prototype does not).
+PLOT_VIEWS = "Bokeh.require('models/plots/plot').PlotView.prototype"
+OWN_VIEWS = "function () { return this.filter((v) => Object.hasOwn(v, 'model')).length; }"
+
+
+def _plot_views(page) -> int:
+    devtools = page.context.new_cdp_session(page)
+    try:
+        devtools.send("HeapProfiler.collectGarbage")
+        found = devtools.send("Runtime.evaluate", {"expression": PLOT_VIEWS})["result"]
+        views = devtools.send("Runtime.queryObjects", {"prototypeObjectId": found["objectId"]})
+        return devtools.send(
+            "Runtime.callFunctionOn",
+            {
+                "objectId": views["objects"]["objectId"],
+                "functionDeclaration": OWN_VIEWS,
+                "returnByValue": True,
+            },
+        )["result"]["value"]
+    finally:
+        devtools.detach()
+
+
+def test_a_studio_holds_no_more_of_the_figures_it_drew_however_many(studio):
+    """BokehJS keeps a plot it drew alive, canvases and all (40 MB a figure), unless the studio
+    lets it go as the next figure comes: after every figure twice, each page holds no more
+    plot views than after every figure once."""
+    plots = [name for name, spec in REGISTRY.items() if spec.draw is not None]
+    pages = studio.run(lambda opened: list(opened._sets[0].values()))
+    held = []
+    for _ in range(2):
+        for number, name in enumerate(plots, 1):  # each its own figure, as on a site's pages
+            studio.photograph(name, figure_html(name, {}, key=f"post-{number}", number=number))
+        held.append([studio.run(lambda _, page=page: _plot_views(page)) for page in pages])
+    once, twice = held
+    assert all(views > 0 for views in once) and twice == once, held
 
 
 def test_a_fragment_bokehjs_cannot_draw_is_named_in_one_line(studio):

@@ -72,6 +72,14 @@ function controlsOf(key) {
   return connected[key];
 }
 
+// Let go of the controls of figures no longer on the page: the twins' studio places one figure
+// after another, and what these hold of a figure (its document's models) would keep it alive.
+function forgetRemoved() {
+  for (const key of Object.keys(connected)) {
+    if (!document.getElementById(key)) delete connected[key];
+  }
+}
+
 // Connect the controls of the figure `key` (its data block's part "controls") to its drawn
 // Bokeh document `doc` (null for a figure that is HTML only): every change redraws it, goes
 // into the page address and into the call of the code under it. Settings the address holds

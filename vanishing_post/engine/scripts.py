@@ -45,8 +45,8 @@ def page_js() -> str:
         "// vanishing_post: what the figures' controls run.\n"
         "window.vgControls = (() => {\n"
         + body
-        + "return {redraw, update, settingsInAddress, showInCode, connect, controlsOf, embed,"
-        + " ...shared};"
+        + "return {redraw, update, settingsInAddress, showInCode, connect, controlsOf,"
+        + " forgetRemoved, embed, ...shared};"
         + "\n})();\n"
     )
 
