@@ -586,10 +586,11 @@ def ink_shared(twin: Image.Image, live: Image.Image) -> float:
             close = np.logical_and.reduce(np.maximum(one, laid) - np.minimum(one, laid) <= SAME)
             same.append(by_tile(ink & close))
             inked.append(by_tile(ink))
+    same, inked = np.stack(same), np.stack(inked)
     # each tile's best shift: the most ink alike for the least ink in all (the first, if tied)
-    best = np.argmax(np.stack(same) - np.stack(inked), axis=0)[None]
-    shared = np.take_along_axis(np.stack(same), best, axis=0).sum()
-    return int(shared) / max(int(np.take_along_axis(np.stack(inked), best, axis=0).sum()), 1)
+    best = np.argmax(same - inked, axis=0)[None]
+    shared, ink = np.take_along_axis(same, best, 0).sum(), np.take_along_axis(inked, best, 0).sum()
+    return int(shared) / max(int(ink), 1)
 
 
 # --- The code under each figure (engine/code.py): a <details> block, its call's values marked.

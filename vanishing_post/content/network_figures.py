@@ -194,7 +194,7 @@ def _draw_network(depth: int, seed: int, residual: bool) -> Any:
     axes = dict(
         title=title,
         logy=True,
-        **legend_below(click_policy="hide"),
+        **legend_below(**LEGEND),
         framewise=True,  # each depth's frame ranges its own layers and norms
         **SIZE,
     )
