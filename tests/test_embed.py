@@ -403,3 +403,61 @@ def test_controls_that_redraw_what_the_figure_does_not_draw_are_a_one_line_error
     model = with_controls(spec.name, spec.params, spec.values(None), figure(), sources=[elsewhere])
     with pytest.raises(FigureError, match=f"figure '{spec.name}': its controls redraw a Column"):
         components(model, "k")
+
+
+# BokehJS's other bundles: a figure's data block names those it needs, and nothing else does
+
+
+def _table() -> Any:
+    from bokeh.models import ColumnDataSource, DataTable, TableColumn
+
+    source = ColumnDataSource({"a": [1, 2], "b": [0.5, 0.25]})
+    return DataTable(source=source, columns=[TableColumn(field=f) for f in "ab"])
+
+
+def _labelled(label: str) -> Any:
+    from bokeh.plotting import figure
+
+    plot = figure()
+    plot.line([0, 1], [1, 0])
+    plot.yaxis.axis_label = label
+    return plot
+
+
+@pytest.mark.parametrize(
+    "make, needed",
+    [
+        (lambda: _labelled("sigma"), []),
+        (lambda: _labelled(r"$$\sigma(x)$$"), ["bokeh-mathjax"]),
+        (_table, ["bokeh-widgets", "bokeh-tables"]),
+    ],
+    ids=["plain", "latex", "table"],
+)
+def test_a_data_block_names_the_bokehjs_bundles_its_figure_needs_beyond_the_page_s(make, needed):
+    from vanishing_post.engine.scripts import bokehjs_name
+
+    script, _ = components(make(), "k")
+    named = re.search(r'<script [^>]*class="vg-item"[^>]*?(?: data-bokehjs="([^"]*)")?>', script)
+    assert (named.group(1) or "").split() == [bokehjs_name(b) for b in needed]
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_the_site_s_figures_need_no_more_bokehjs_their_controls_are_the_page_s_inputs(name):
+    script, _ = components(build(name), "k")
+    assert "data-bokehjs" not in script
+
+
+@pytest.mark.parametrize("make, held", [(_table, 3), (lambda: _labelled("$$x$$"), 2)])
+def test_a_page_of_its_own_holds_every_bundle_its_figure_needs_each_once(make, held):
+    from vanishing_post.engine.params import FigureSpec
+    from vanishing_post.engine.registry import register
+
+    title = "A figure needing more of BokehJS"
+    register(FigureSpec("t-bundles", title, (), lambda v: make(), draw=lambda v: None))
+    try:
+        html = page_html("t-bundles", {"code": "no"})  # no content function to show
+    finally:
+        del REGISTRY["t-bundles"]
+    names = re.findall(r'<script data-bokehjs-held="([^"]+)">', html)
+    assert len(names) == held == len(set(names))
+    assert html.count("Anaconda, Inc., and Bokeh Contributors") >= held

@@ -2,7 +2,8 @@
 
 One real build of a copy of the site whose registry gains one figure per element type (line,
 step, scatter, area, bars, histogram, heat map, image, spans, error bars, box plot, labels,
-spread, polygons) and whose only post places them all. Each twin in ``output/figures`` is then
+spread, polygons, and two that need more of BokehJS than the site's figures: a table, LaTeX in
+its axis labels) and whose only post places them all. Each twin in ``output/figures`` is then
 compared with a screenshot of the live figure on the built page, in Chromium, at the width the
 twin was drawn for: they must share their ink.
 """
@@ -39,6 +40,8 @@ KINDS = (
     "labels",
     "spread",
     "polygons",
+    "table",  # after it, BokehJS has looked for MathJax once already
+    "latex",
 )
 REGISTRY = f"""
 
@@ -74,6 +77,8 @@ def _element(kind):
         "polygons": lambda: hv.Polygons(
             [{{"x": [0, 1, 2], "y": [0, 1, 0]}}, {{"x": [3, 4, 5], "y": [0, 1, 0]}}]
         ),
+        "table": lambda: few.hvplot.table(columns=["c", "x", "y"]),
+        "latex": lambda: data.hvplot.line("x", "y", xlabel="$$x$$", ylabel=r"$$\\sin(x)$$"),
     }}
     return made[kind]()
 
@@ -126,8 +131,10 @@ PLOT_BOX = """key => {
   const {PlotView} = Bokeh.require("models/plots/plot");
   const figure = document.getElementById(key);
   const root = (view) => { while (view.parent) view = view.parent; return view; };
-  const boxes = [...Bokeh.index.query((v) => v instanceof PlotView && figure.contains(root(v).el))]
-    .map((v) => v.el.getBoundingClientRect()).filter((b) => b.width > 0);
+  const plots = [...Bokeh.index.query((v) => v instanceof PlotView && figure.contains(root(v).el))];
+  // a figure without a plot (a table): what BokehJS drew
+  const views = plots.length ? plots : Bokeh.index.roots.filter((v) => figure.contains(v.el));
+  const boxes = views.map((v) => v.el.getBoundingClientRect()).filter((b) => b.width > 0);
   const x = Math.min(...boxes.map((b) => b.left)), y = Math.min(...boxes.map((b) => b.top));
   return {x, y, width: Math.max(...boxes.map((b) => b.right)) - x,
           height: Math.max(...boxes.map((b) => b.bottom)) - y};
@@ -184,3 +191,54 @@ def test_every_twin_shares_its_ink_with_the_live_figure_at_its_width(
     # each may take a pixel more or less on each side
     assert abs(twin.width - shot.width) <= 4 and abs(twin.height - shot.height) <= 4
     assert ink_shared(twin, shot) >= MATCH
+
+
+TYPESET = """key => {
+  const {MathTextView} = Bokeh.require("models/text/math_text");
+  const figure = document.getElementById(key);
+  return [...Bokeh.index.query((v) => v instanceof MathTextView && figure.contains(v.root.el))]
+    .map((v) => v.has_finished() && v.svg_image !== null);
+}"""
+# Installed before the page's scripts: when each figure first came into the window.
+SEEN = """(() => {
+  const seen = window.__seen = {};
+  addEventListener("DOMContentLoaded", () => {
+    const watch = new IntersectionObserver((entries) => entries.forEach((e) => {
+      if (e.isIntersecting && !(e.target.id in seen)) seen[e.target.id] = e.time;
+    }));
+    document.querySelectorAll("figure.vg-figure").forEach((f) => watch.observe(f));
+  });
+})();"""
+FETCHED = """() => performance.getEntriesByType("resource")
+  .map((e) => [e.name.split("/").pop(), e.startTime])
+  .filter(([name]) => name.startsWith("bokeh"))"""
+
+
+def test_bokehjs_s_other_bundles_come_with_the_figures_that_name_them_and_latex_is_typeset(
+    browser: Any, served: str
+) -> None:
+    """Each BokehJS file beyond the page's that a figure's data block names is fetched once, and
+    not before a figure naming it came into the window; no other is fetched. The LaTeX figure
+    counts as drawn with its labels typeset (not their source)."""
+    context = browser.new_context(viewport={"width": WINDOWS["wide"], "height": 900})
+    context.add_init_script(script=SEEN)
+    page = context.new_page()
+    page.goto(served, wait_until="load")
+    base = page.evaluate("() => document.querySelector('script[data-bokehjs]').dataset.bokehjs")
+    named: dict[str, list[str]] = {}  # file: the figures naming it
+    for number, kind in enumerate(KINDS, start=1):
+        key = f"kinds-{number}"
+        page.evaluate("key => document.getElementById(key).scrollIntoView()", key)
+        page.wait_for_function("key => document.getElementById(key).matches('.vg-drawn')", arg=key)
+        block = f"script.vg-item[data-figure='{key}']"
+        for name in (page.get_attribute(block, "data-bokehjs") or "").split():
+            named.setdefault(name, []).append(key)
+        if kind == "latex":
+            labels = page.evaluate(TYPESET, key)
+            assert labels and all(labels), labels
+    seen, fetched = page.evaluate("() => window.__seen"), page.evaluate(FETCHED)
+    context.close()
+    more = [(name, start) for name, start in fetched if name not in base.split()]
+    assert sorted(name for name, _ in more) == sorted(named), (more, named)
+    for name, start in more:
+        assert start >= min(seen[key] for key in named[name]), (name, start, seen)

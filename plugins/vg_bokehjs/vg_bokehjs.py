@@ -1,4 +1,5 @@
-"""Copy BokehJS from the installed bokeh into the site, so no page loads it from a CDN; and
+"""Copy BokehJS from the installed bokeh into the site, so no page loads it from a CDN (its
+other bundles too, for the figures that need one); and
 write the engine's page scripts beside it: ``vg-controls.js`` (draws the figures, runs their
 controls) and ``vg-first.js`` (what runs before the page is drawn).
 
@@ -26,11 +27,14 @@ class BokehJS(Task):
     def gen_tasks(self):
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
+        from vanishing_post.engine.scripts import BOKEHJS, BOKEHJS_MORE
         from vanishing_post.engine.twins import bokehjs_files
 
         yield self.group_task()
         folder = os.path.join(self.site.config["OUTPUT_FOLDER"], "assets", "js")
-        for source, name in bokehjs_files():
+        # BokehJS's other bundles too: which figures need one is known only as they are drawn,
+        # and a page fetches one only before a figure that needs it
+        for source, name in bokehjs_files((*BOKEHJS, *BOKEHJS_MORE)):
             target = os.path.join(folder, name)
             yield {
                 "basename": self.name,

@@ -139,7 +139,12 @@ def _twin(spec: FigureSpec, raw: Mapping[str, Any], kind: str, where: str) -> by
         )
     model = spec.build(spec.values({k: v for k, v in raw.items() if k != TITLE.name}))
     if kind == "svg":
-        for plot in of_type(model_parts(model), Plot):
+        plots = of_type(model_parts(model), Plot)
+        if not plots:  # a Bokeh table: BokehJS draws it as HTML, not on a canvas
+            raise FigureError(
+                f"{where}: it has no plot for Bokeh's SVG backend, allowed: .html or .png"
+            )
+        for plot in plots:
             plot.output_backend = "svg"
     html = embed.figure_html(spec.name, raw, key=spec.name, model=model)
     try:

@@ -16,29 +16,46 @@ function mayCompile() {
 // BokehJS is not part of the page: the page script's tag names its files (data-bokehjs, beside
 // the page script), fetched in order when the first figure BokehJS draws comes near the window.
 // A reader who stops above it never pays its 350 KB and its long first run; on a page that has
-// BokehJS already (the twins' studio, a page of one figure), nothing is fetched. Resolves to
-// whether BokehJS is there to draw.
+// BokehJS already (the twins' studio, a page of one figure), nothing is fetched. A figure that
+// needs more of BokehJS (a Bokeh table, LaTeX in a label) names those files on its data block,
+// fetched after these, once, before it is drawn; a page holding one inline says so
+// (data-bokehjs-held). Resolves to whether BokehJS is there to draw.
 const pageScript = document.currentScript;
-let bokehjs = null;
-function loadBokehJS() {
-  if (window.Bokeh) return Promise.resolve(true);
-  if (bokehjs === null) {
-    const files = (pageScript?.dataset.bokehjs ?? "").split(" ").filter(Boolean);
-    const fetched = (name) => new Promise((resolve) => {
-      const src = new URL(name, pageScript.src).href;
+const fetched = new Map();  // BokehJS file: promise of whether it loaded
+function fetchOnce(name) {
+  if (document.querySelector(`script[data-bokehjs-held="${CSS.escape(name)}"]`)) {
+    return Promise.resolve(true);
+  }
+  if (!fetched.has(name)) {
+    fetched.set(name, new Promise((resolve) => {
+      // beside the page script; on a page whose script is inline, beside the page
+      const src = new URL(name, pageScript?.src || document.baseURI).href;
       const script = Object.assign(document.createElement("script"), {src});
       script.addEventListener("load", () => resolve(true));
       script.addEventListener("error", () => resolve(false));
       document.head.append(script);
-    });
-    bokehjs = files.reduce((before, name) => before.then((ok) => ok && fetched(name)),
-      Promise.resolve(files.length > 0))
+    }));
+  }
+  return fetched.get(name);
+}
+const inOrder = (names) => names.reduce((before, name) => before.then((ok) => ok && fetchOnce(name)),
+  Promise.resolve(true));
+
+let bokehjs = null;
+function loadBokehJS(more = []) {
+  if (bokehjs === null) {
+    const files = (pageScript?.dataset.bokehjs ?? "").split(" ").filter(Boolean);
+    bokehjs = (window.Bokeh ? Promise.resolve(true) : inOrder(files).then((ok) => ok && files.length > 0))
       .then((ok) => {
         if (!(ok && window.Bokeh)) console.warn("BokehJS did not load; the figures' twins stay");
         return Boolean(ok && window.Bokeh);
       });
   }
-  return bokehjs;
+  if (more.length === 0) return bokehjs;
+  return bokehjs.then((ready) => ready && inOrder(more).then((ok) => {
+    if (!ok) console.warn(`BokehJS's ${more.join(", ")} did not load; the figure's twin stays`);
+    return ok;
+  }));
 }
 
 const taken = new WeakSet();  // data blocks already handed to BokehJS, by either path below
@@ -65,15 +82,42 @@ function draw(block) {
     console.warn(`figure '${key}': its callbacks need 'unsafe-eval'; the twin stays`);
     return Promise.resolve();
   }
-  return loadBokehJS().then((ready) => ready && Bokeh.embed.embed_item(item, block.dataset.target)
+  const more = (block.dataset.bokehjs ?? "").split(" ").filter(Boolean);
+  return loadBokehJS(more).then((ready) => ready && (more.length ? mathJaxAgain() : Promise.resolve())
+    .then(() => Bokeh.embed.embed_item(item, block.dataset.target))
     .then(() => {
       // the document just made: the newest holding its root (a page that places figures again,
       // as the twins' studio does, may hold older ones under the same ids)
       const doc = [...Bokeh.documents].reverse().find((d) => d.get_model_by_id(item.root_id));
       if (item.controls) connect(key, item.controls, doc);
-      document.getElementById(key)?.classList.add("vg-drawn");
+      return typeset(doc);
     })
+    .then(() => document.getElementById(key)?.classList.add("vg-drawn"))
     .catch((error) => console.error(`figure '${key}': ${error}`)));
+}
+
+// BokehJS looks for MathJax once, as it first draws a text (a Bokeh table does), and if
+// bokeh-mathjax was not there yet, never again: a figure that brought it has BokehJS look again.
+function mathJaxAgain() {
+  const {default_provider: provider} = Bokeh.require("models/text/providers");
+  return provider.status === "failed" ? provider.fetch() : Promise.resolve();
+}
+
+// LaTeX in a label is typeset after BokehJS has drawn the figure (by bokeh-mathjax, then shown
+// as a picture): until then BokehJS shows the label's source, or nothing. The figure counts as
+// drawn once every label is, so its twin gives way to the finished figure, and the twins'
+// studio photographs that. Resolves at once for a figure without LaTeX.
+const TYPESET_WAIT_MS = 5000;  // a label that never comes keeps the figure from no one
+function typeset(doc) {
+  const {MathTextView} = Bokeh.require("models/text/math_text");
+  const labels = [...Bokeh.index.query((view) => view instanceof MathTextView
+    && view.root.model.document === doc)];
+  const until = performance.now() + TYPESET_WAIT_MS;
+  return new Promise((done) => {
+    const look = () => (labels.every((view) => view.has_finished()) || performance.now() > until
+      ? done() : requestAnimationFrame(look));
+    look();
+  });
 }
 
 // Draw every figure whose data block is inside `root`, all at once (the twins' studio, a

@@ -20,7 +20,7 @@ from vanishing_post.engine.markup import environment, render_figure, trusted
 from vanishing_post.engine.params import FigureError, js_number, lookup
 from vanishing_post.engine.registry import FIGURES
 from vanishing_post.engine.render import model_parts, of_type, unmarked_log_axes
-from vanishing_post.engine.scripts import BOKEHJS, page_js
+from vanishing_post.engine.scripts import BOKEHJS, BOKEHJS_MORE, bokehjs_name, page_js
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MODEL_ID = re.compile(r'"(?:id|\$model)":"(p\d+)"')
@@ -187,6 +187,18 @@ def _blank(grid: Any) -> bool:
     )
 
 
+def bokehjs_needed(model: Any) -> list[str]:
+    """The BokehJS bundles beyond ``bokeh`` that drawing ``model`` takes (of ``BOKEHJS_MORE``,
+    in their order), as Bokeh picks them for a page of its own
+    (``bundle_for_objs_and_resources``): a Bokeh table needs bokeh-widgets and bokeh-tables,
+    LaTeX in an axis label or a text annotation bokeh-mathjax."""
+    from bokeh.embed.bundle import bundle_for_objs_and_resources
+    from bokeh.resources import Resources
+
+    files = [str(url) for url in bundle_for_objs_and_resources([model], Resources("cdn")).js_files]
+    return [b for b in BOKEHJS_MORE if any(f.endswith(f"/{bokehjs_name(b)}") for f in files)]
+
+
 def components(model: Any, key: str) -> tuple[str, str]:
     """(item, div) for ``model``: its Bokeh document as a JSON data block (``json_item``,
     which the page script embeds; its controls left out, their page script's part under
@@ -195,7 +207,9 @@ def components(model: Any, key: str) -> tuple[str, str]:
 
     A data block, not a script: a page whose Content-Security-Policy forbids inline scripts
     still draws it. Bokeh numbers models per process ("p1042") and names documents by uuid4;
-    both are renamed, in order of first appearance, to ``<key>-<n>``.
+    both are renamed, in order of first appearance, to ``<key>-<n>``. The block names the
+    BokehJS files the figure needs beyond the page's (``bokehjs_needed``), which the page
+    script fetches before drawing it.
     """
     from bokeh.embed import json_item
 
@@ -207,6 +221,7 @@ def components(model: Any, key: str) -> tuple[str, str]:
     model, runs = _split_controls(model)
     target = f"{key}-live"
     made = {} if _is_html(model) else json_item(model, target)
+    more = [bokehjs_name(b) for b in bokehjs_needed(model)] if made else []
     if made:
         _used_definitions_only(made["doc"])
     if runs:
@@ -221,7 +236,8 @@ def components(model: Any, key: str) -> tuple[str, str]:
     # the same with "<\/" and "\u003c!--".
     item = item.replace("</", "<\\/").replace("<!--", "\\u003c!--")
     template = environment().get_template("embed.html")
-    return template.render(key=key, target=target, item=_markup(item)), _live_div(target)
+    block = template.render(key=key, target=target, item=_markup(item), bokehjs=more)
+    return block, _live_div(target)
 
 
 def _used_definitions_only(doc: dict[str, Any]) -> None:
@@ -324,10 +340,16 @@ def page_html(name: str, raw: Mapping[str, Any] | None) -> str:
     """
     from bokeh.resources import Resources
 
-    context = trusted(figure_parts(name, raw, key=name, number=None))
-    resources = Resources(mode="inline", components=list(BOKEHJS))
-    bokehjs = [_markup(js) for js in resources.js_raw] + [_markup(page_js())]
-    return environment().get_template("page.html").render(context, bokehjs=bokehjs, layout=None)
+    spec = lookup(FIGURES, name)
+    model = spec.build(spec.values(raw))
+    context = trusted(figure_parts(name, raw, key=name, number=None, model=model))
+    drawn, _ = _split_controls(model)  # what BokehJS draws: the controls are the page's inputs
+    bundles = [*BOKEHJS, *([] if _is_html(drawn) else bokehjs_needed(drawn))]
+    inline = Resources(mode="inline", components=bundles).js_raw  # the bundles, then settings
+    # each bundle under its name on the site: the page script fetches none the page holds
+    names = [bokehjs_name(b) for b in bundles] + [None] * (len(inline) - len(bundles))
+    scripts = [*zip(names, map(_markup, inline), strict=True), (None, _markup(page_js()))]
+    return environment().get_template("page.html").render(context, scripts=scripts, layout=None)
 
 
 def _static_table(parts: list[Any]) -> str | None:

@@ -11,6 +11,7 @@ importing any data or plotting library.
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -19,6 +20,10 @@ FIRST_JS = "vg-first.js"  # what runs before the page is drawn (first.js), besid
 # What a page with figures loads of BokehJS, in this order: controls are the browser's own
 # inputs and tables the page's own HTML, so it draws no Bokeh widget (bokeh-widgets.js).
 BOKEHJS = ("bokeh",)
+# BokehJS's other bundles, in the order Bokeh loads them: fetched only before a figure that
+# needs one is drawn (``embed.bokehjs_needed``: a Bokeh table, LaTeX in a label). No plot is
+# drawn with WebGL (``render``), so bokeh-gl is never needed.
+BOKEHJS_MORE = ("bokeh-widgets", "bokeh-tables", "bokeh-mathjax")
 ENGINE = ("controls.js", "inputs.js", "urlstate.js", "code.js", "print.js", "embed.js")
 _REGISTERED: list[Path] = []
 
@@ -49,6 +54,12 @@ def page_js() -> str:
         + " forgetRemoved, embed, ...shared};"
         + "\n})();\n"
     )
+
+
+def bokehjs_name(bundle: str) -> str:
+    """A BokehJS bundle's file name on the site: named by the installed bokeh's version, so a
+    browser never mixes a cached BokehJS with fragments made by another bokeh."""
+    return f"{bundle}-{version('bokeh')}.min.js"
 
 
 def first_js() -> str:

@@ -24,7 +24,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from importlib.metadata import version
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ from typing import Any
 from vanishing_post.engine.files import write_all
 from vanishing_post.engine.markup import environment
 from vanishing_post.engine.params import FigureError
-from vanishing_post.engine.scripts import BOKEHJS, page_js
+from vanishing_post.engine.scripts import BOKEHJS, BOKEHJS_MORE, bokehjs_name, page_js
 
 # (window width, text column width) in CSS pixels for each twin; the site sets its own in
 # conf.py (VG_TWIN_WIDTHS), these serve the command line.
@@ -80,11 +79,11 @@ class TwinError(FigureError):
     """A twin that cannot be drawn, in one line: the figure or the browser named."""
 
 
-def bokehjs_files() -> list[tuple[Path, str]]:
-    """(installed file, name on the site) of the BokehJS scripts a page with figures loads:
-    the installed bokeh's own, named by its version so no browser mixes two."""
+def bokehjs_files(bundles: Sequence[str] = BOKEHJS) -> list[tuple[Path, str]]:
+    """(installed file, name on the site) of BokehJS bundles, by default those every page with
+    figures loads: the installed bokeh's own (``scripts.bokehjs_name``)."""
     static = Path(find_spec("bokeh").submodule_search_locations[0]) / "server" / "static" / "js"
-    return [(static / f"{stem}.min.js", f"{stem}-{version('bokeh')}.min.js") for stem in BOKEHJS]
+    return [(static / f"{bundle}.min.js", bokehjs_name(bundle)) for bundle in bundles]
 
 
 def find_chromium(environ: Mapping[str, str] = os.environ) -> str | None:
@@ -163,6 +162,10 @@ class Studio:
                 first = str(error).strip().splitlines()[0]
                 raise TwinError(f"Chromium did not start ({first}); {INSTALL}") from None
             self._folder = Path(tempfile.mkdtemp(prefix="vg-studio-"))
+            # BokehJS's other bundles beside the studio pages, under their names on the site:
+            # a figure that needs one has the page script fetch it, as on the site
+            for installed, name in bokehjs_files(BOKEHJS_MORE):
+                (self._folder / name).symlink_to(installed)
             self._open_set()
         except BaseException:
             self.close()
