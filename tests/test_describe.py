@@ -102,3 +102,76 @@ def test_a_hidden_series_is_not_described():
 def test_a_figure_without_data_is_its_title():
     hv = holoviews()
     assert describe_model(render(hv.Curve([])), "Nothing yet") == "Chart: Nothing yet."
+
+
+DAYS = pd.date_range("2026-03-01", periods=40, freq="D")
+
+
+def dates() -> tuple[Any, list[str]]:
+    wave = np.sin(np.arange(40) / 6)
+    drawn = pd.DataFrame({"level": wave}, index=DAYS.rename("day")).hvplot.line(y="level")
+    low, high = DAYS[int(np.argmin(wave))], DAYS[int(np.argmax(wave))]
+    return drawn, [
+        f"level (line) over day from {DAYS[0]:%Y-%m-%d} to {DAYS[-1]:%Y-%m-%d}: ",
+        f"lowest {n(wave.min())} at day = {low:%Y-%m-%d}, ",
+        f"highest {n(wave.max())} at day = {high:%Y-%m-%d}",
+    ]
+
+
+def hours() -> tuple[Any, list[str]]:
+    times = pd.date_range("2026-03-01 06:00", periods=13, freq="30min")
+    drawn = pd.DataFrame({"load": np.arange(13.0)}, index=times.rename("time")).hvplot.line(
+        y="load"
+    )
+    return drawn, ["over time from 2026-03-01 06:00 to 2026-03-01 12:00"]
+
+
+def latex() -> tuple[Any, list[str]]:
+    hv = holoviews()
+    drawn = hv.Curve((X, np.tanh(X)), "x", "tanh").opts(xlabel="$$z$$", ylabel=r"\(\tanh z\)")
+    return drawn, [extremes(r"tanh (line)", X, np.tanh(X), "z")]
+
+
+def labels() -> tuple[Any, list[str]]:
+    hv = holoviews()
+    drawn = hv.Curve((X, X), "x", "y") * hv.Labels([(1.0, 2.0, "here"), (-1.0, 0.5, "there")])
+    return drawn, ["labels 'here' at x = 1, y = 2, 'there' at x = -1, y = 0.5"]
+
+
+def image() -> tuple[Any, list[str]]:
+    hv = holoviews()
+    values = np.arange(12.0).reshape(3, 4)  # rows top to bottom, as HoloViews reads an array
+    drawn = hv.Image(values, bounds=(0, 0, 4, 3))
+    # the top row holds 0: at the top of the image, y = 2.5; the bottom row's last, 11, at 0.5
+    return drawn, [
+        "image over x from 0 to 4 and y from 0 to 3: lowest 0 at x = 0.5, y = 2.5",
+        "highest 11 at x = 3.5, y = 0.5",
+    ]
+
+
+def subplots() -> tuple[Any, list[str]]:
+    frame = pd.DataFrame(
+        {"x": np.tile(X, 2), "y": np.r_[X, -X], "g": np.repeat(["up", "down"], X.size)}
+    )
+    drawn = frame.hvplot.line("x", "y", by="g", subplots=True)
+    return drawn, ["2 charts", "g: up \u2014 y (line) over x", "g: down \u2014 y (line) over x"]
+
+
+def table() -> tuple[Any, list[str]]:
+    hv = holoviews()
+    rows = pd.DataFrame({"name": list("abcdefghij"), "value": np.arange(10) / 3})
+    return hv.Table(rows), [
+        "Table: A title. 10 rows of name, value: a, 0; b, 0.333; c, 0.667;",
+        f"; and {10 - SERIES_AT_MOST} more rows.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "case", [dates, hours, latex, labels, image, subplots, table], ids=lambda c: c.__name__
+)
+def test_the_alt_text_reads_dates_labels_images_charts_and_tables_as_a_reader_would(case):
+    drawn, expected = case()
+    text = describe_model(render(drawn), "A title")
+    for part in expected:
+        assert part in text, text
+    assert "$$" not in text and "e+" not in text, text

@@ -2,10 +2,10 @@
 
 One real build of a copy of the site whose registry gains one figure per element type (line,
 step, scatter, area, bars, histogram, heat map, image, spans, error bars, box plot, labels,
-spread, polygons, and two that need more of BokehJS than the site's figures: a table, LaTeX in
-its axis labels) and whose only post places them all. Each twin in ``output/figures`` is then
-compared with a screenshot of the live figure on the built page, in Chromium, at the width the
-twin was drawn for: they must share their ink.
+spread, polygons, density, violins, and two that need more of BokehJS than the site's figures:
+a table, LaTeX in its axis labels) and whose only post places them all. Each twin in
+``output/figures`` is then compared with a screenshot of the live figure on the built page, in
+Chromium, at the width the twin was drawn for: they must share their ink.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ KINDS = (
     "labels",
     "spread",
     "polygons",
+    "kde",
+    "violin",
     "table",  # after it, BokehJS has looked for MathJax once already
     "latex",
 )
@@ -77,6 +79,8 @@ def _element(kind):
         "polygons": lambda: hv.Polygons(
             [{{"x": [0, 1, 2], "y": [0, 1, 0]}}, {{"x": [3, 4, 5], "y": [0, 1, 0]}}]
         ),
+        "kde": lambda: data.hvplot.kde("y"),
+        "violin": lambda: data.hvplot.violin("y", by="c"),
         "table": lambda: few.hvplot.table(columns=["c", "x", "y"]),
         "latex": lambda: data.hvplot.line("x", "y", xlabel="$$x$$", ylabel=r"$$\\sin(x)$$"),
     }}

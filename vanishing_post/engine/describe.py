@@ -1,12 +1,15 @@
 """Alt text for any figure, worded from the data its Bokeh model draws.
 
 Per series: what it is (its legend label or column, and the kind of mark), the x range it
-covers, and its extremes with where they are. A figure can word its own instead (``describe``
-when it is registered); this is what every other figure gets.
+covers, and its extremes with where they are; dates as dates, labels as their text, a table
+as its rows. A figure can word its own instead (``describe`` when it is registered); this is
+what every other figure gets.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -31,6 +34,7 @@ MARKS = {
     "Segment": "segments",
     "Text": "labels",
     "Image": "image",
+    "ImageRGBA": "image",
     "MultiLine": "lines",
 }
 # Where a mark keeps its position and its value, by the kind of mark (field names).
@@ -39,6 +43,9 @@ Y_FIELDS = ("y", "top", "right", "y2", "y1", "ys")  # an area's top (y2) before 
 # Field names that say where a mark is drawn, not what it shows.
 GEOMETRY = frozenset("x y top bottom left right x0 x1 y1 y2 xs ys".split())
 SERIES_AT_MOST = 8  # a longer list reads as noise: the rest are counted, not described
+# LaTeX in a label, between MathJax's delimiters ($$...$$, \[...\], \(...\)): read as its source
+TEX = re.compile(r"\$\$(.*?)\$\$|\\\[(.*?)\\\]|\\\((.*?)\\\)", re.S)
+DAY_MS = 86_400_000
 
 
 def _num(value: float) -> str:
@@ -46,11 +53,32 @@ def _num(value: float) -> str:
     return f"{value:.3g}"
 
 
+def _dates(values: np.ndarray) -> Callable[[float], str]:
+    """How to write a time of ``values`` (milliseconds since 1970, as Bokeh's date axes
+    count): the day, or the minute when they span less than two days."""
+    span = float(np.nanmax(values) - np.nanmin(values)) if values.size else 0.0
+    unit = "D" if span >= 2 * DAY_MS else "m"
+    return lambda ms: str(np.datetime_as_string(np.datetime64(round(ms), "ms"), unit=unit)).replace(
+        "T", " "
+    )
+
+
+def _label(text: Any) -> str | None:
+    """An axis label as words: a Bokeh text model's text, LaTeX without its delimiters."""
+    text = getattr(text, "text", text)
+    if not isinstance(text, str) or not text:
+        return None
+    return TEX.sub(lambda m: next(g for g in m.groups() if g is not None), text).strip()
+
+
 def describe_model(model: Any, title: str) -> str:
     """What ``model`` shows, in words and numbers from its data."""
-    from bokeh.models import GlyphRenderer, Legend, Plot
+    from bokeh.models import DataTable, GlyphRenderer, Legend, Plot
 
     parts = model_parts(model)
+    tables = of_type(parts, DataTable)
+    if tables and not of_type(parts, Plot):
+        return f"Table: {title}. " + "; ".join(_table(t) for t in tables) + "."
     labels = {}
     for legend in of_type(parts, Legend):
         for item in legend.items:
@@ -62,11 +90,13 @@ def describe_model(model: Any, title: str) -> str:
     # in the order they were made, which is the order a layout shows them
     plots = sorted((p for p in of_type(parts, Plot) if p.visible), key=_made)
     for plot in plots:
+        # several charts: each series says which it is in, by its chart's title
+        named = _label(plot.title.text) if len(plots) > 1 and plot.title is not None else None
         for renderer in plot.renderers:
             if isinstance(renderer, GlyphRenderer) and renderer.visible:
                 sentence = _series(renderer, labels.get(renderer.id), plot)
                 if sentence:
-                    series.append(sentence)
+                    series.append(f"{named} — {sentence}" if named else sentence)
     kind = "Chart" if len(plots) <= 1 else f"{len(plots)} charts"
     if not series:
         return f"{kind}: {title}."
@@ -81,25 +111,44 @@ def _made(model: Any) -> int:
 
 
 def _series(renderer: Any, label: str | None, plot: Any) -> str | None:
+    from bokeh.models import DatetimeAxis
+
     glyph, data = renderer.glyph, renderer.data_source.data
     mark = MARKS.get(type(glyph).__name__, type(glyph).__name__.lower())
     x = _column(glyph, data, X_FIELDS)
     y = _column(glyph, data, Y_FIELDS)
-    xlabel = plot.xaxis[0].axis_label if plot.xaxis else None
+    xlabel = _label(plot.xaxis[0].axis_label) if plot.xaxis else None
+    ylabel = _label(plot.yaxis[0].axis_label) if plot.yaxis else None
     xname = xlabel or _field(glyph, X_FIELDS) or "x"
+    yname = ylabel or _field(glyph, Y_FIELDS) or "y"
+    on_dates = plot.xaxis and isinstance(plot.xaxis[0], DatetimeAxis) and x is not None
+    xs = _dates(x) if on_dates else _num  # how an x is written
+    if mark == "image":
+        return _image(glyph, data, xname, yname)
+    if mark == "labels" and x is not None and y is not None and x.shape == y.shape:
+        texts = _texts(glyph, data)
+        if texts is not None and len(texts) == x.size:
+            placed = [
+                f"'{t}' at {xname} = {xs(a)}, {yname} = {_num(b)}"
+                for t, a, b in zip(texts, x, y, strict=True)
+            ]
+            more = len(placed) - SERIES_AT_MOST
+            tail = f" and {more} more" if more > 0 else ""
+            return (
+                ("label " if len(placed) == 1 else "labels ")
+                + ", ".join(placed[:SERIES_AT_MOST])
+                + tail
+            )
     colour = _column(glyph, data, ("fill_color",))
     if colour is not None and x is not None and y is not None and x.shape == y.shape:
         # a heat map: the value is the colour, at a place on both axes
-        ylabel = plot.yaxis[0].axis_label if plot.yaxis else None
-        yname = ylabel or _field(glyph, Y_FIELDS) or "y"
         name = label or _field(glyph, ("fill_color",))
         peak, low = int(np.nanargmax(colour)), int(np.nanargmin(colour))
         return (
             f"{name} ({mark} over {xname} and {yname}): lowest {_num(colour[low])} at "
-            f"{xname} = {_num(x[low])}, {yname} = {_num(y[low])}; highest {_num(colour[peak])}"
-            f" at {xname} = {_num(x[peak])}, {yname} = {_num(y[peak])}"
+            f"{xname} = {xs(x[low])}, {yname} = {_num(y[low])}; highest {_num(colour[peak])}"
+            f" at {xname} = {xs(x[peak])}, {yname} = {_num(y[peak])}"
         )
-    ylabel = plot.yaxis[0].axis_label if plot.yaxis else None
     field = _field(glyph, Y_FIELDS) or _field(glyph, X_FIELDS)
     # A bar's top or an area's edge is where Bokeh draws it, not what it is: no name then.
     name = label or (field if field not in GEOMETRY else None) or ylabel
@@ -115,10 +164,71 @@ def _series(renderer: Any, label: str | None, plot: Any) -> str | None:
     if x is None or x.shape != y.shape:
         return f"{head}: from {_num(y[low])} to {_num(y[peak])}"
     return (
-        f"{head} over {xname} from {_num(np.nanmin(x))} to {_num(np.nanmax(x))}: "
-        f"lowest {_num(y[low])} at {xname} = {_num(x[low])}, "
-        f"highest {_num(y[peak])} at {xname} = {_num(x[peak])}"
+        f"{head} over {xname} from {xs(np.nanmin(x))} to {xs(np.nanmax(x))}: "
+        f"lowest {_num(y[low])} at {xname} = {xs(x[low])}, "
+        f"highest {_num(y[peak])} at {xname} = {xs(x[peak])}"
     )
+
+
+def _image(glyph: Any, data: Any, xname: str, yname: str) -> str | None:
+    """An image: the box it covers, and for one of values (not colours) its extremes and
+    where they are (a pixel's middle, rows counted up from y as Bokeh draws them)."""
+    box = []
+    for name in ("x", "y", "dw", "dh"):
+        values, spec = _column(glyph, data, (name,)), getattr(glyph, name, None)
+        box.append(float(values[0]) if values is not None else spec)
+    if not all(isinstance(v, int | float) for v in box):
+        return None
+    x0, y0, dw, dh = box
+    where = (
+        f"image over {xname} from {_num(x0)} to {_num(x0 + dw)}"
+        f" and {yname} from {_num(y0)} to {_num(y0 + dh)}"
+    )
+    field = _field(glyph, ("image",))
+    if type(glyph).__name__ != "Image" or field not in data:
+        return where  # colours (RGBA): no value to read
+    image = np.asarray(data[field][0], dtype=float)
+    if image.ndim != 2 or not np.isfinite(image).any():
+        return where
+    rows, cols = image.shape
+
+    def at(index: int) -> str:
+        row, col = divmod(index, cols)
+        x, y = x0 + (col + 0.5) * dw / cols, y0 + (row + 0.5) * dh / rows
+        return f"{_num(image.flat[index])} at {xname} = {_num(x)}, {yname} = {_num(y)}"
+
+    return f"{where}: lowest {at(int(np.nanargmin(image)))}, highest {at(int(np.nanargmax(image)))}"
+
+
+def _texts(glyph: Any, data: Any) -> list[str] | None:
+    field = _field(glyph, ("text",))
+    if field is None or field not in data:
+        return None
+    return [str(t) for t in data[field]]
+
+
+def _table(table: Any) -> str:
+    """A Bokeh table as its rows: its columns' titles, then each row's cells, so many rows at
+    most."""
+    data = table.source.data
+    columns = [c for c in table.columns if c.field in data]
+    count = len(data[columns[0].field]) if columns else 0
+    heads = ", ".join(c.title or c.field for c in columns)
+    rows = [
+        ", ".join(_cell(data[c.field][i]) for c in columns)
+        for i in range(min(count, SERIES_AT_MOST))
+    ]
+    more = count - len(rows)
+    tail = f"; and {more} more rows" if more > 0 else ""
+    return f"{count} rows of {heads}: " + "; ".join(rows) + tail if rows else f"no rows of {heads}"
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float | np.floating):
+        return _num(float(value))
+    if isinstance(value, np.datetime64):
+        return str(np.datetime_as_string(value, unit="D"))
+    return str(value)
 
 
 def _field(glyph: Any, names: tuple[str, ...]) -> str | None:
@@ -139,6 +249,10 @@ def _column(glyph: Any, data: Any, names: tuple[str, ...]) -> np.ndarray | None:
     if field is None or field not in data:
         return None
     raw = data[field]
+    if np.asarray(raw).dtype.kind == "M":  # dates: milliseconds since 1970, as Bokeh counts
+        dates = np.asarray(raw).astype("datetime64[ms]").ravel()
+        values = np.where(np.isnat(dates), np.nan, dates.astype("int64").astype(float))
+        return values if np.isfinite(values).any() else None
     try:
         values = np.asarray(raw, dtype=float).ravel()
     except (TypeError, ValueError):  # ragged: one list per line or shape
