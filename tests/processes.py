@@ -31,16 +31,18 @@ def _command(pid: int) -> str:
 
 def descendants(since: dict[int, str] | None = None, settle_s: float = 0.0) -> dict[int, str]:
     """The processes below this one, by id with their command lines, Python's forkserver and
-    resource tracker left out, and those in ``since`` (what ran before); waits up to
-    ``settle_s`` for them to end."""
+    resource tracker left out, and those in ``since`` (what ran before) with all they start
+    (a browser another test keeps open may start a helper any time); waits up to ``settle_s``
+    for them to end."""
     until = time.monotonic() + settle_s
     while True:
         tree, todo, found = _children(), [os.getpid()], {}
         while todo:
             for child in tree.get(todo.pop(), []):
+                if child in (since or {}):
+                    continue
                 command = _command(child)
-                kept = any(name in command for name in KEPT)
-                if command and not kept and child not in (since or {}):
+                if command and not any(name in command for name in KEPT):
                     found[child] = command
                 todo.append(child)
         if not found or time.monotonic() >= until:
