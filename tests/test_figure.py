@@ -65,6 +65,39 @@ def test_a_function_returning_an_hvplot_object_is_a_figure_sized_to_the_column(s
     assert data["tanh"] == list(_curve(2.0)["tanh"])
 
 
+def _layouts():
+    hv = holoviews()
+    x = np.linspace(0.0, 6.0, 13)
+    sine, cosine = hv.Curve((x, np.sin(x))), hv.Curve((x, np.cos(x)))
+    table = hv.Table(pd.DataFrame({"a": [1, 2], "b": [0.5, 0.25]}))
+    return {
+        "one plot": sine,
+        "panels in a row": sine + cosine,
+        "panels in rows": (sine + cosine + sine).cols(2),
+        "panels under a title": (sine + cosine).opts(title="Sine and cosine"),
+        "a plot beside a table": sine + table,
+        "a table": table,
+    }
+
+
+@pytest.mark.parametrize("kind", list(_layouts()))
+def test_whatever_holoviews_lays_out_fills_the_column_part_by_part(scratch, kind):
+    """Every plot scales with the column's width, every table takes it, and every layout
+    holding them stretches to the column: a layout of fixed width holding plots that scale
+    draws them a few pixels wide."""
+    from bokeh.models import LayoutDOM, TableWidget
+
+    figure(f"t-{kind.replace(' ', '-')}", title=kind)(lambda: _layouts()[kind])
+    model = _build(f"t-{kind.replace(' ', '-')}")
+    parts = of_type(model_parts(model), LayoutDOM)
+    assert all(p.sizing_mode == "scale_width" for p in of_type(parts, Plot))
+    assert all(p.sizing_mode == "stretch_width" for p in of_type(parts, TableWidget))
+    holders = [p for p in parts if "children" in p.properties()]
+    assert all(p.sizing_mode == "stretch_width" for p in holders), [
+        (type(p).__name__, p.sizing_mode) for p in holders
+    ]
+
+
 def test_a_figure_registered_twice_by_another_module_names_both(scratch):
     @figure("t-twice", title="once")
     def once():

@@ -2,8 +2,9 @@
 
 One real build of a copy of the site whose registry gains one figure per element type (line,
 step, scatter, area, bars, histogram, heat map, image, spans, error bars, box plot, labels,
-spread, polygons, density, violins, and two that need more of BokehJS than the site's figures:
-a table, LaTeX in its axis labels) and whose only post places them all. Each twin in
+spread, polygons, density, violins, panels under a title, and three that need more of BokehJS
+than the site's figures: a table, LaTeX in its axis labels, a plot beside a table) and whose
+only post places them all. Each twin in
 ``output/figures`` is then compared with a screenshot of the live figure on the built page, in
 Chromium, at the width the twin was drawn for: they must share their ink.
 """
@@ -42,10 +43,13 @@ KINDS = (
     "polygons",
     "kde",
     "violin",
+    "titled",
     "table",  # after it, BokehJS has looked for MathJax once already
     "latex",
+    "mixed",
 )
 REGISTRY = f"""
+from vanishing_post.engine.figure import figure
 
 def _element(kind):
     import numpy as np
@@ -81,22 +85,23 @@ def _element(kind):
         ),
         "kde": lambda: data.hvplot.kde("y"),
         "violin": lambda: data.hvplot.violin("y", by="c"),
+        "titled": lambda: (data.hvplot.line("x", "y") + data.hvplot.scatter("x", "e")).opts(
+            title="Two panels under a title"
+        ),
         "table": lambda: few.hvplot.table(columns=["c", "x", "y"]),
+        "mixed": lambda: few.hvplot.line("x", "y") + few.hvplot.table(columns=["c", "y"]),
         "latex": lambda: data.hvplot.line("x", "y", xlabel="$$x$$", ylabel=r"$$\\sin(x)$$"),
     }}
     return made[kind]()
 
 
 def _drawn(kind):
-    from vanishing_post.engine.render import render, sized
-
-    return lambda values: sized(render(_element(kind)))
+    return lambda: _element(kind)
 
 
+# as an author registers a figure: the engine renders, fits and photographs what it returns
 for _kind in {KINDS!r}:
-    register(
-        FigureSpec("kind-" + _kind, "A kind of plot", (), _drawn(_kind), draw=lambda v: None)
-    )
+    figure("kind-" + _kind, title="A kind of plot")(_drawn(_kind))
 """
 POST = (
     """<!--
@@ -131,13 +136,11 @@ def served(built: Build) -> Iterator[str]:
         yield url + "posts/kinds/"
 
 
+# What BokehJS drew of the figure, its layouts taken apart (plots, tables, titles)
 PLOT_BOX = """key => {
-  const {PlotView} = Bokeh.require("models/plots/plot");
   const figure = document.getElementById(key);
-  const root = (view) => { while (view.parent) view = view.parent; return view; };
-  const plots = [...Bokeh.index.query((v) => v instanceof PlotView && figure.contains(root(v).el))];
-  // a figure without a plot (a table): what BokehJS drew
-  const views = plots.length ? plots : Bokeh.index.roots.filter((v) => figure.contains(v.el));
+  const parts = (v) => "children" in v.model.properties ? [...v.child_views].flatMap(parts) : [v];
+  const views = Bokeh.index.roots.filter((v) => figure.contains(v.el)).flatMap(parts);
   const boxes = views.map((v) => v.el.getBoundingClientRect()).filter((b) => b.width > 0);
   const x = Math.min(...boxes.map((b) => b.left)), y = Math.min(...boxes.map((b) => b.top));
   return {x, y, width: Math.max(...boxes.map((b) => b.right)) - x,

@@ -113,9 +113,18 @@ def _is_map(drawn: Any) -> bool:
 
 def fitted(model: Any) -> Any:
     """``model`` filling the text column at its own aspect: a plot scales with the column's
-    width; panels in a row sit beside each other, stacked on a phone."""
-    from bokeh.models import GridPlot, Plot
+    width; panels in a row sit beside each other, stacked on a phone; a table takes the
+    column's width at its own height; what HoloViews stacks (a layout under its title) is
+    fitted part by part."""
+    from bokeh.models import Column, GridPlot, Markup, Plot, TableWidget
 
+    if isinstance(model, Column):
+        model.children = [fitted(child) for child in model.children]
+        model.sizing_mode = "stretch_width"
+        return model
+    if isinstance(model, TableWidget | Markup):  # a table, a layout's title
+        model.sizing_mode = "stretch_width"
+        return model
     if isinstance(model, GridPlot):
         rows: dict[int, list[tuple[int, Any]]] = {}
         for plot, row, col in model.children:
