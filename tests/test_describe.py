@@ -166,8 +166,17 @@ def table() -> tuple[Any, list[str]]:
     ]
 
 
+def contours() -> tuple[Any, list[str]]:
+    hv = holoviews()
+    # a line per level, each of its own length (ragged columns)
+    drawn = hv.Bivariate(np.random.default_rng(5).normal(size=(200, 2)))
+    return drawn, ["Chart: A title.", "(lines)"]
+
+
 @pytest.mark.parametrize(
-    "case", [dates, hours, latex, labels, image, subplots, table], ids=lambda c: c.__name__
+    "case",
+    [dates, hours, latex, labels, image, subplots, table, contours],
+    ids=lambda c: c.__name__,
 )
 def test_the_alt_text_reads_dates_labels_images_charts_and_tables_as_a_reader_would(case):
     drawn, expected = case()

@@ -47,6 +47,7 @@ KINDS = (
     "table",  # after it, BokehJS has looked for MathJax once already
     "latex",
     "mixed",
+    "table-frames",  # a table per key: the page shows each key's rows
 )
 REGISTRY = f"""
 from vanishing_post.engine.figure import figure
@@ -90,6 +91,7 @@ def _element(kind):
         ),
         "table": lambda: few.hvplot.table(columns=["c", "x", "y"]),
         "mixed": lambda: few.hvplot.line("x", "y") + few.hvplot.table(columns=["c", "y"]),
+        "table-frames": lambda: data.head(10).hvplot.table(columns=["x", "y"], groupby="c"),
         "latex": lambda: data.hvplot.line("x", "y", xlabel="$$x$$", ylabel=r"$$\\sin(x)$$"),
     }}
     return made[kind]()
@@ -249,3 +251,27 @@ def test_bokehjs_s_other_bundles_come_with_the_figures_that_name_them_and_latex_
     assert sorted(name for name, _ in more) == sorted(named), (more, named)
     for name, start in more:
         assert start >= min(seen[key] for key in named[name]), (name, start, seen)
+
+
+def test_a_table_with_frames_shows_the_rows_of_the_key_its_control_chooses(
+    browser: Any, served: str
+) -> None:
+    """Each key's rows, as Python computed them, once its button is chosen (the same number of
+    rows in every frame: BokehJS alone would keep showing the first, bokeh#13859)."""
+    import numpy as np
+    import pandas as pd
+
+    x = np.linspace(0.0, 6.0, 25)
+    data = pd.DataFrame({"x": x, "y": np.sin(x), "c": list("abcde") * 5}).head(10)
+    key = f"kinds-{KINDS.index('table-frames') + 1}"
+    context = browser.new_context(viewport={"width": WINDOWS["wide"], "height": 900})
+    page = context.new_page()
+    page.goto(served, wait_until="load")
+    page.evaluate("key => document.getElementById(key).scrollIntoView()", key)
+    page.wait_for_function("key => document.getElementById(key).matches('.vg-drawn')", arg=key)
+    for letter in "edcba":  # away from the first frame, and back
+        page.check(f"#{key} input[value={letter}]")
+        rows = data[data["c"] == letter]
+        shown = [float(text) for text in page.locator(f"#{key} .slick-cell.l1").all_inner_texts()]
+        assert shown == pytest.approx(list(rows["x"]), rel=1e-9), letter
+    context.close()

@@ -28,12 +28,21 @@ function showFrame(controls, targets) {
     const data = {...source.data};
     for (const [column, values] of Object.entries(columns)) data[column] = values[at];
     source.data = data;
+    tablesShow(source);
   });
   targets.models.forEach((model, i) => {
     const changes = frames.models[i];
     if (!changes) return;
     for (const [property, values] of Object.entries(changes)) model[property] = values[at];
   });
+}
+
+// A Bokeh table shows a source's new data only when its rows change in number (bokeh#13859):
+// told that its view of the source changed, it shows them.
+function tablesShow(source) {
+  for (const model of source.document?.all_models ?? []) {
+    if (model.source === source && model.view?.change) model.view.change.emit();
+  }
 }
 
 // Write new columns into every source that has them; other columns keep their first value.
@@ -47,6 +56,7 @@ function setColumns(sources, columns) {
       data[name] = name in columns ? columns[name] : Array.from({length}, () => old[0]);
     }
     source.data = data;
+    tablesShow(source);
   }
 }
 

@@ -249,7 +249,8 @@ def _column(glyph: Any, data: Any, names: tuple[str, ...]) -> np.ndarray | None:
     if field is None or field not in data:
         return None
     raw = data[field]
-    if np.asarray(raw).dtype.kind == "M":  # dates: milliseconds since 1970, as Bokeh counts
+    if getattr(raw, "dtype", None) is not None and raw.dtype.kind == "M":
+        # dates: milliseconds since 1970, as Bokeh counts
         dates = np.asarray(raw).astype("datetime64[ms]").ravel()
         values = np.where(np.isnat(dates), np.nan, dates.astype("int64").astype(float))
         return values if np.isfinite(values).any() else None
