@@ -287,7 +287,7 @@ class Studio:
                 raise TwinError(f"figure '{figure}': BokehJS drew nothing but its controls")
             for _ in range(SHOTS):  # taken again if the figure moved as it was taken
                 png = None
-                if box["plots"]:
+                if box["picture"]:
                     clip = _clip(_snapped(box, self.scale))
                     png = page.screenshot(clip=clip, type="png", scale="device")
                 if page.evaluate("(box) => vgStudio.still(box)", box):
