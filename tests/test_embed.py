@@ -18,7 +18,7 @@ from vanishing_post.engine.embed import components, figure_html, figure_parts, p
 from vanishing_post.engine.markup import render_figure
 from vanishing_post.engine.params import FigureError
 from vanishing_post.engine.registry import FIGURES as REGISTRY
-from vanishing_post.engine.scripts import page_js
+from vanishing_post.engine.scripts import BOKEHJS, BOKEHJS_MORE, bokehjs_served, page_js
 
 NAMES = sorted(FIGURES)
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -461,3 +461,16 @@ def test_a_page_of_its_own_holds_every_bundle_its_figure_needs_each_once(make, h
     names = re.findall(r'<script data-bokehjs-held="([^"]+)">', html)
     assert len(names) == held == len(set(names))
     assert html.count("Anaconda, Inc., and Bokeh Contributors") >= held
+
+
+@pytest.mark.parametrize(
+    "bundle, hinted", [*((b, True) for b in BOKEHJS), *((b, False) for b in BOKEHJS_MORE)]
+)
+def test_the_bundles_every_page_runs_whole_are_served_after_v8_s_compile_hint(bundle, hinted):
+    installed = b"'use strict';\n(function(){})();\n"
+    served = bokehjs_served(bundle, installed)
+    first, rest = served.split(b"\n", 1)
+    if hinted:
+        assert (first, rest) == (b"//# allFunctionsCalledOnLoad", installed)
+    else:
+        assert served == installed

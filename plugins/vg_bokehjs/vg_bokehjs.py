@@ -1,5 +1,6 @@
 """Copy BokehJS from the installed bokeh into the site, so no page loads it from a CDN (its
-other bundles too, for the figures that need one); and
+other bundles too, for the figures that need one; ``scripts.bokehjs_served``: the bundle
+every page loads with V8's compile hint first); and
 write the engine's page scripts beside it: ``vg-controls.js`` (draws the figures, runs their
 controls) and ``vg-first.js`` (what runs before the page is drawn).
 
@@ -34,15 +35,16 @@ class BokehJS(Task):
         folder = os.path.join(self.site.config["OUTPUT_FOLDER"], "assets", "js")
         # BokehJS's other bundles too: which figures need one is known only as they are drawn,
         # and a page fetches one only before a figure that needs it
-        for source, name in bokehjs_files((*BOKEHJS, *BOKEHJS_MORE)):
+        for bundle in (*BOKEHJS, *BOKEHJS_MORE):
+            [(source, name)] = bokehjs_files((bundle,))
             target = os.path.join(folder, name)
             yield {
                 "basename": self.name,
                 "name": target,
                 "file_dep": [str(source)],
                 "targets": [target],
-                "actions": [(_copy, (str(source), target))],
-                "uptodate": [(_holds, (target, str(source)))],
+                "actions": [(_copy, (bundle, str(source), target))],
+                "uptodate": [(_holds, (bundle, target, str(source)))],
                 "clean": True,
             }
         from vanishing_post.engine.scripts import FIRST_JS, HERE, PAGE_JS, first_js, page_js
@@ -69,11 +71,13 @@ class BokehJS(Task):
         }
 
 
-def _holds(target: str, source: str) -> bool:
-    """Whether the site's copy is the installed file, byte for byte: a damaged or replaced
-    copy is copied again, never kept because it exists."""
+def _holds(bundle: str, target: str, source: str) -> bool:
+    """Whether the site's copy is what it serves of the installed file, byte for byte: a
+    damaged or replaced copy is copied again, never kept because it exists."""
+    from vanishing_post.engine.scripts import bokehjs_served
+
     try:
-        return Path(target).read_bytes() == Path(source).read_bytes()
+        return Path(target).read_bytes() == bokehjs_served(bundle, Path(source).read_bytes())
     except OSError:
         return False
 
@@ -85,10 +89,11 @@ def _holds_text(target: str, text: str) -> bool:
         return False
 
 
-def _copy(source: str, target: str) -> None:
+def _copy(bundle: str, source: str, target: str) -> None:
     from vanishing_post.engine.files import write_whole
+    from vanishing_post.engine.scripts import bokehjs_served
 
-    write_whole(target, Path(source).read_bytes())
+    write_whole(target, bokehjs_served(bundle, Path(source).read_bytes()))
 
 
 def _write(path: str, text: str) -> None:

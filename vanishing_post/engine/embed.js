@@ -84,6 +84,7 @@ function draw(block) {
   }
   const more = (block.dataset.bokehjs ?? "").split(" ").filter(Boolean);
   return loadBokehJS(more).then((ready) => ready && (more.length ? mathJaxAgain() : Promise.resolve())
+    .then(newSlice)
     .then(() => Bokeh.embed.embed_item(item, block.dataset.target))
     .then(() => {
       // the document just made: the newest holding its root (a page that places figures again,
@@ -94,6 +95,36 @@ function draw(block) {
     })
     .then(() => document.getElementById(key)?.classList.add("vg-drawn"))
     .catch((error) => console.error(`figure '${key}': ${error}`)));
+}
+
+// BokehJS builds a figure's views one after another without a break, then lays the figure
+// out and paints it: on a phone's CPU a third of a second in one task for a plot, more for
+// several, and a reader scrolling meanwhile waits. The page gives the browser control back
+// between two views once SLICE_MS have run, and before the figure is laid out: the longest wait
+// is then one slice or one layout. (BokehJS awaits each view's lazy_initialize, for fonts and
+// images, so a view built later is a case it has already.) A figure starts its first slice in a
+// task of its own, never in the one that ran a BokehJS file.
+const SLICE_MS = 30;
+let sliceFrom = 0;
+let sliced = false;
+function newSlice() {
+  if (!sliced) {
+    sliced = true;
+    const {View} = Bokeh.require("core/view");
+    const {ViewManager} = Bokeh.require("core/view_manager");
+    const lazyInitialize = View.prototype.lazy_initialize;
+    View.prototype.lazy_initialize = async function (...args) {
+      if (performance.now() - sliceFrom > SLICE_MS) await newSlice();
+      return lazyInitialize.apply(this, args);
+    };
+    const buildView = ViewManager.prototype.build_view;  // a root's views, before its layout
+    ViewManager.prototype.build_view = async function (...args) {
+      const view = await buildView.apply(this, args);
+      await newSlice();
+      return view;
+    };
+  }
+  return handBack().then(() => { sliceFrom = performance.now(); });
 }
 
 // BokehJS looks for MathJax once, as it first draws a text (a Bokeh table does), and if
