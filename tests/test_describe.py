@@ -173,9 +173,38 @@ def contours() -> tuple[Any, list[str]]:
     return drawn, ["Chart: A title.", "(lines)"]
 
 
+GROUPS = pd.DataFrame({"activation": ["sigmoid", "tanh", "relu"], "gradient": [0.25, 1.0, 0.5]})
+BY_GROUP = [
+    "gradient (bars) for 3 values of activation: lowest 0.25 at activation = sigmoid, "
+    "highest 1 at activation = tanh"
+]
+
+
+def bars() -> tuple[Any, list[str]]:
+    return GROUPS.hvplot.bar(x="activation", y="gradient"), BY_GROUP
+
+
+def sideways() -> tuple[Any, list[str]]:
+    # a horizontal bar is placed on y and shows its value along x
+    return GROUPS.hvplot.barh(x="activation", y="gradient"), BY_GROUP
+
+
+def nested() -> tuple[Any, list[str]]:
+    rows = pd.DataFrame({"depth": ["2", "2", "8", "8"], "act": ["relu", "tanh"] * 2})
+    rows["gradient"] = [0.5, 0.25, 0.125, 0.0625]
+    drawn = rows.hvplot.bar(x="depth", y="gradient", by="act")
+    return drawn, [
+        "for 4 values of",
+        "lowest 0.0625 at",
+        "= 8, tanh",
+        "highest 0.5 at",
+        "= 2, relu",
+    ]
+
+
 @pytest.mark.parametrize(
     "case",
-    [dates, hours, latex, labels, image, subplots, table, contours],
+    [dates, hours, latex, labels, image, subplots, table, contours, bars, sideways, nested],
     ids=lambda c: c.__name__,
 )
 def test_the_alt_text_reads_dates_labels_images_charts_and_tables_as_a_reader_would(case):

@@ -40,6 +40,7 @@ MARKS = {
 # Where a mark keeps its position and its value, by the kind of mark (field names).
 X_FIELDS = ("x", "left", "x0", "xs")
 Y_FIELDS = ("y", "top", "right", "y2", "y1", "ys")  # an area's top (y2) before its base
+HORIZONTAL = frozenset({"HBar"})  # marks placed on y, whose value is along x
 # Field names that say where a mark is drawn, not what it shows.
 GEOMETRY = frozenset("x y top bottom left right x0 x1 y1 y2 xs ys".split())
 SERIES_AT_MOST = 8  # a longer list reads as noise: the rest are counted, not described
@@ -115,13 +116,17 @@ def _series(renderer: Any, label: str | None, plot: Any) -> str | None:
 
     glyph, data = renderer.glyph, renderer.data_source.data
     mark = MARKS.get(type(glyph).__name__, type(glyph).__name__.lower())
-    x = _column(glyph, data, X_FIELDS)
-    y = _column(glyph, data, Y_FIELDS)
-    xlabel = _label(plot.xaxis[0].axis_label) if plot.xaxis else None
-    ylabel = _label(plot.yaxis[0].axis_label) if plot.yaxis else None
-    xname = xlabel or _field(glyph, X_FIELDS) or "x"
-    yname = ylabel or _field(glyph, Y_FIELDS) or "y"
-    on_dates = plot.xaxis and isinstance(plot.xaxis[0], DatetimeAxis) and x is not None
+    # where a mark is, and what it shows: a horizontal bar is placed on y, its length on x
+    across = type(glyph).__name__ in HORIZONTAL
+    places, values = (("y",), ("right",)) if across else (X_FIELDS, Y_FIELDS)
+    place_axis, value_axis = (plot.yaxis, plot.xaxis) if across else (plot.xaxis, plot.yaxis)
+    x = _column(glyph, data, places)
+    y = _column(glyph, data, values)
+    xlabel = _label(place_axis[0].axis_label) if place_axis else None
+    ylabel = _label(value_axis[0].axis_label) if value_axis else None
+    xname = xlabel or _field(glyph, places) or ("y" if across else "x")
+    yname = ylabel or _field(glyph, values) or ("x" if across else "y")
+    on_dates = place_axis and isinstance(place_axis[0], DatetimeAxis) and x is not None
     xs = _dates(x) if on_dates else _num  # how an x is written
     if mark == "image":
         return _image(glyph, data, xname, yname)
@@ -149,12 +154,20 @@ def _series(renderer: Any, label: str | None, plot: Any) -> str | None:
             f"{xname} = {xs(x[low])}, {yname} = {_num(y[low])}; highest {_num(colour[peak])}"
             f" at {xname} = {xs(x[peak])}, {yname} = {_num(y[peak])}"
         )
-    field = _field(glyph, Y_FIELDS) or _field(glyph, X_FIELDS)
+    field = _field(glyph, values) or _field(glyph, places)
     # A bar's top or an area's edge is where Bokeh draws it, not what it is: no name then.
     name = label or (field if field not in GEOMETRY else None) or ylabel
     head = f"{name} ({mark})" if name else mark.capitalize()
     if y is None or not y.size:
         return None
+    factors = _factors(glyph, data, places) if x is None else None
+    if factors is not None and len(factors) == y.size:
+        # marks placed on categories (bars per group, a box per group): which one is which
+        peak, low = int(np.nanargmax(y)), int(np.nanargmin(y))
+        return (
+            f"{head} for {len(set(factors))} values of {xname}: lowest {_num(y[low])} at "
+            f"{xname} = {factors[low]}, highest {_num(y[peak])} at {xname} = {factors[peak]}"
+        )
     if x is not None and x.shape == y.shape and x.size % 2 == 0:
         half = x.size // 2  # an area drawn as one shape: its base one way, its top back
         if np.array_equal(x[:half], x[half:][::-1]):
@@ -198,6 +211,21 @@ def _image(glyph: Any, data: Any, xname: str, yname: str) -> str | None:
         return f"{_num(image.flat[index])} at {xname} = {_num(x)}, {yname} = {_num(y)}"
 
     return f"{where}: lowest {at(int(np.nanargmin(image)))}, highest {at(int(np.nanargmax(image)))}"
+
+
+def _factors(glyph: Any, data: Any, names: tuple[str, ...]) -> list[str] | None:
+    """The categories of the first of ``names`` the glyph reads from its data, when they are
+    words (a nested category's parts joined), not numbers."""
+    field = _field(glyph, names)
+    if field is None or field not in data:
+        return None
+    words = []
+    for value in data[field]:
+        parts = value if isinstance(value, tuple | list) else [value]
+        if not parts or not all(isinstance(part, str) for part in parts):
+            return None
+        words.append(", ".join(parts))
+    return words or None
 
 
 def _texts(glyph: Any, data: Any) -> list[str] | None:
