@@ -85,7 +85,7 @@ function draw(block) {
   const more = (block.dataset.bokehjs ?? "").split(" ").filter(Boolean);
   return loadBokehJS(more).then((ready) => ready && (more.length ? mathJaxAgain() : Promise.resolve())
     .then(newSlice)
-    .then(() => Bokeh.embed.embed_item(item, block.dataset.target))
+    .then(() => building(Bokeh.embed.embed_item(item, block.dataset.target)))
     .then(() => {
       // the document just made: the newest holding its root (a page that places figures again,
       // as the twins' studio does, may hold older ones under the same ids)
@@ -103,10 +103,16 @@ function draw(block) {
 // between two views once SLICE_MS have run, and before the figure is laid out: the longest wait
 // is then one slice or one layout. (BokehJS awaits each view's lazy_initialize, for fonts and
 // images, so a view built later is a case it has already.) A figure starts its first slice in a
-// task of its own, never in the one that ran a BokehJS file.
+// task of its own, never in the one that ran a BokehJS file. Views made at any other time (a
+// redraw, a dialog a tool opens) are made at once.
 const SLICE_MS = 30;
 let sliceFrom = 0;
 let sliced = false;
+let built = 0;  // figures BokehJS is building now
+const building = (drawing) => {
+  built += 1;
+  return drawing.finally(() => { built -= 1; });
+};
 function newSlice() {
   if (!sliced) {
     sliced = true;
@@ -114,13 +120,13 @@ function newSlice() {
     const {ViewManager} = Bokeh.require("core/view_manager");
     const lazyInitialize = View.prototype.lazy_initialize;
     View.prototype.lazy_initialize = async function (...args) {
-      if (performance.now() - sliceFrom > SLICE_MS) await newSlice();
+      if (built > 0 && performance.now() - sliceFrom > SLICE_MS) await newSlice();
       return lazyInitialize.apply(this, args);
     };
     const buildView = ViewManager.prototype.build_view;  // a root's views, before its layout
     ViewManager.prototype.build_view = async function (...args) {
       const view = await buildView.apply(this, args);
-      await newSlice();
+      if (built > 0) await newSlice();
       return view;
     };
   }
