@@ -119,15 +119,16 @@ function newSlice() {
     const {View} = Bokeh.require("core/view");
     const {ViewManager} = Bokeh.require("core/view_manager");
     const lazyInitialize = View.prototype.lazy_initialize;
-    View.prototype.lazy_initialize = async function (...args) {
-      if (built > 0 && performance.now() - sliceFrom > SLICE_MS) await newSlice();
-      return lazyInitialize.apply(this, args);
+    // BokehJS's own promise whenever no slice ends: not one microtask more for it to wait on
+    View.prototype.lazy_initialize = function (...args) {
+      return built > 0 && performance.now() - sliceFrom > SLICE_MS
+        ? newSlice().then(() => lazyInitialize.apply(this, args))
+        : lazyInitialize.apply(this, args);
     };
     const buildView = ViewManager.prototype.build_view;  // a root's views, before its layout
-    ViewManager.prototype.build_view = async function (...args) {
-      const view = await buildView.apply(this, args);
-      if (built > 0) await newSlice();
-      return view;
+    ViewManager.prototype.build_view = function (...args) {
+      const view = buildView.apply(this, args);
+      return built > 0 ? view.then((made) => newSlice().then(() => made)) : view;
     };
   }
   return handBack().then(() => { sliceFrom = performance.now(); });

@@ -26,8 +26,8 @@ BOKEHJS = ("bokeh",)
 BOKEHJS_MORE = ("bokeh-widgets", "bokeh-tables", "bokeh-mathjax")
 # V8's explicit compile hint (Chromium 136 on): every function of the file is compiled while
 # the file streams in, off the page's main thread, instead of on the main thread when first
-# called. BokehJS calls most of its functions as it runs, so the task that runs it is a quarter
-# shorter on a phone (bench/results.md). Any other engine reads a comment.
+# called. BokehJS calls most of its functions as it runs, so the task that runs it is about a
+# quarter shorter on a phone's CPU. Any other engine reads a comment.
 COMPILE_HINT = b"//# allFunctionsCalledOnLoad\n"
 ENGINE = ("controls.js", "inputs.js", "urlstate.js", "code.js", "print.js", "embed.js")
 _REGISTERED: list[Path] = []
