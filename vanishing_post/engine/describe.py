@@ -163,24 +163,27 @@ def _series(renderer: Any, label: str | None, plot: Any) -> str | None:
     factors = _factors(glyph, data, places) if x is None else None
     if factors is not None and len(factors) == y.size:
         # marks placed on categories (bars per group, a box per group): which one is which
-        peak, low = int(np.nanargmax(y)), int(np.nanargmin(y))
-        return (
-            f"{head} for {len(set(factors))} values of {xname}: lowest {_num(y[low])} at "
-            f"{xname} = {factors[low]}, highest {_num(y[peak])} at {xname} = {factors[peak]}"
+        return f"{head} for {len(set(factors))} values of {xname}: " + _extremes(
+            y, lambda i: f"{xname} = {factors[i]}"
         )
     if x is not None and x.shape == y.shape and x.size % 2 == 0:
         half = x.size // 2  # an area drawn as one shape: its base one way, its top back
         if np.array_equal(x[:half], x[half:][::-1]):
             base_first = np.ptp(y[:half]) <= np.ptp(y[half:])
             x, y = (x[half:], y[half:]) if base_first else (x[:half], y[:half])
-    peak, low = int(np.nanargmax(y)), int(np.nanargmin(y))
     if x is None or x.shape != y.shape:
-        return f"{head}: from {_num(y[low])} to {_num(y[peak])}"
-    return (
-        f"{head} over {xname} from {xs(np.nanmin(x))} to {xs(np.nanmax(x))}: "
-        f"lowest {_num(y[low])} at {xname} = {xs(x[low])}, "
-        f"highest {_num(y[peak])} at {xname} = {xs(x[peak])}"
+        return f"{head}: from {_num(np.nanmin(y))} to {_num(np.nanmax(y))}"
+    return f"{head} over {xname} from {xs(np.nanmin(x))} to {xs(np.nanmax(x))}: " + _extremes(
+        y, lambda i: f"{xname} = {xs(x[i])}"
     )
+
+
+def _extremes(values: np.ndarray, where: Callable[[int], str]) -> str:
+    """'lowest ... at ..., highest ... at ...' of ``values`` (NaN left out), each placed by
+    ``where`` from its index."""
+    low, high = int(np.nanargmin(values)), int(np.nanargmax(values))
+    lowest, highest = _num(values[low]), _num(values[high])
+    return f"lowest {lowest} at {where(low)}, highest {highest} at {where(high)}"
 
 
 def _image(glyph: Any, data: Any, xname: str, yname: str) -> str | None:
@@ -208,9 +211,9 @@ def _image(glyph: Any, data: Any, xname: str, yname: str) -> str | None:
     def at(index: int) -> str:
         row, col = divmod(index, cols)
         x, y = x0 + (col + 0.5) * dw / cols, y0 + (row + 0.5) * dh / rows
-        return f"{_num(image.flat[index])} at {xname} = {_num(x)}, {yname} = {_num(y)}"
+        return f"{xname} = {_num(x)}, {yname} = {_num(y)}"
 
-    return f"{where}: lowest {at(int(np.nanargmin(image)))}, highest {at(int(np.nanargmax(image)))}"
+    return f"{where}: " + _extremes(image.ravel(), at)
 
 
 def _factors(glyph: Any, data: Any, names: tuple[str, ...]) -> list[str] | None:

@@ -114,24 +114,28 @@ const building = (drawing) => {
   return drawing.finally(() => { built -= 1; });
 };
 function newSlice() {
-  if (!sliced) {
-    sliced = true;
-    const {View} = Bokeh.require("core/view");
-    const {ViewManager} = Bokeh.require("core/view_manager");
-    const lazyInitialize = View.prototype.lazy_initialize;
-    // BokehJS's own promise whenever no slice ends: not one microtask more for it to wait on
-    View.prototype.lazy_initialize = function (...args) {
-      return built > 0 && performance.now() - sliceFrom > SLICE_MS
-        ? newSlice().then(() => lazyInitialize.apply(this, args))
-        : lazyInitialize.apply(this, args);
-    };
-    const buildView = ViewManager.prototype.build_view;  // a root's views, before its layout
-    ViewManager.prototype.build_view = function (...args) {
-      const view = buildView.apply(this, args);
-      return built > 0 ? view.then((made) => newSlice().then(() => made)) : view;
-    };
-  }
+  sliceViews();
   return handBack().then(() => { sliceFrom = performance.now(); });
+}
+
+// Once BokehJS is there: its view making wrapped to end a slice where one is due.
+function sliceViews() {
+  if (sliced) return;
+  sliced = true;
+  const {View} = Bokeh.require("core/view");
+  const {ViewManager} = Bokeh.require("core/view_manager");
+  const lazyInitialize = View.prototype.lazy_initialize;
+  // BokehJS's own promise whenever no slice ends: not one microtask more for it to wait on
+  View.prototype.lazy_initialize = function (...args) {
+    return built > 0 && performance.now() - sliceFrom > SLICE_MS
+      ? newSlice().then(() => lazyInitialize.apply(this, args))
+      : lazyInitialize.apply(this, args);
+  };
+  const buildView = ViewManager.prototype.build_view;  // a root's views, before its layout
+  ViewManager.prototype.build_view = function (...args) {
+    const view = buildView.apply(this, args);
+    return built > 0 ? view.then((made) => newSlice().then(() => made)) : view;
+  };
 }
 
 // BokehJS looks for MathJax once, as it first draws a text (a Bokeh table does), and if
