@@ -81,17 +81,24 @@ def test_post_shows_its_figures_in_order(site: Build) -> None:
 
 
 def test_bokehjs_is_served_by_the_site_from_the_installed_bokeh(site: Build) -> None:
-    """Each bundle byte for byte, the ones every page loads after V8's compile hint (a line of
-    comment to any other engine)."""
+    """The other bundles byte for byte; the one every page loads after V8's compile hint (a
+    line of comment to any other engine), cut to the models the site's pages name."""
     import bokeh
 
-    from vanishing_post.engine import scripts
+    from vanishing_post.engine import bokehjs, scripts
 
     static = Path(bokeh.__file__).parent / "server" / "static" / "js"
+    more = [p.read_text(encoding="utf-8") for p, _ in bokehjs_files(scripts.BOKEHJS_MORE)]
+    models = set().union(*(bokehjs.models_in(p.read_text(encoding="utf-8")) for p in pages(site)))
+    named = bokehjs.page_requires(scripts.page_js())
     for installed, name in bokehjs_files((*scripts.BOKEHJS, *scripts.BOKEHJS_MORE)):
         served = (site.output / "assets" / "js" / name).read_bytes()
-        hint = scripts.COMPILE_HINT if name in BOKEHJS else b""
-        assert served == hint + installed.read_bytes(), name
+        if name in BOKEHJS:
+            cut = bokehjs.cut(installed.read_text(encoding="utf-8"), models, named, more)
+            assert served == scripts.COMPILE_HINT + cut.encode("utf-8"), name
+            assert len(served) < 0.9 * installed.stat().st_size, "cut to the site's models"
+        else:
+            assert served == installed.read_bytes(), name
         assert installed.parent == static
     assert not list(ROOT.glob("files/**/bokeh*.js")), "no committed copy of BokehJS"
 
