@@ -47,6 +47,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import email.utils
 import functools
 import gzip
 import http.server
@@ -173,6 +174,11 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         ):
             return super().send_head()
         stat = os.stat(path)
+        if self.unchanged_since(int(stat.st_mtime)):
+            self.send_response(http.HTTPStatus.NOT_MODIFIED)
+            self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
+            self.end_headers()
+            return None
         body = _gzipped(path, stat.st_mtime_ns)
         self.send_response(http.HTTPStatus.OK)
         self.send_header("Content-Type", kind)
@@ -182,6 +188,17 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
         self.end_headers()
         return io.BytesIO(body)
+
+    def unchanged_since(self, modified: int) -> bool:
+        """Whether the request asks again for a copy the browser holds (If-Modified-Since, as
+        the standard handler and hosts answer it with 304)."""
+        since = self.headers.get("If-Modified-Since")
+        if since is None or self.headers.get("If-None-Match") is not None:
+            return False
+        try:
+            return email.utils.parsedate_to_datetime(since).timestamp() >= modified
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
 
     def end_headers(self) -> None:
         if self.policy:

@@ -4,8 +4,10 @@ server, where a traced task's time goes, bad options. Its numbers are for `make 
 from __future__ import annotations
 
 import gzip
+import os
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -123,6 +125,27 @@ def test_the_server_sends_text_gzipped_to_a_browser_that_accepts_it(
     assert int(headers["Content-Length"]) == len(body)
     assert (gzip.decompress(body) if sent_gzipped else body) == original
     assert headers["Content-Security-Policy"] == "default-src 'self'"
+
+
+@pytest.mark.parametrize("path", ["app.js", "a.png"])
+@pytest.mark.parametrize("gzip_ok", [True, False])
+def test_the_server_answers_a_copy_asked_for_again_unchanged_with_304(
+    tmp_path: Path, path: str, gzip_ok: bool
+) -> None:
+    """As a host does: a browser revalidating what it fetched before (a prefetched BokehJS)
+    gets 304, not the file again; a file changed since gets the file."""
+    (tmp_path / "app.js").write_text("let x = 1;\n" * 200)
+    (tmp_path / "a.png").write_bytes(b"\x89PNG" + bytes(range(256)) * 4)
+    with gzip_served(tmp_path) as url:
+        headers, _ = _get(url + path, gzip_ok)
+        since = headers["Last-Modified"]
+        asked = {"If-Modified-Since": since, "Accept-Encoding": "gzip" if gzip_ok else ""}
+        with pytest.raises(urllib.error.HTTPError) as unchanged:
+            urllib.request.urlopen(urllib.request.Request(url + path, headers=asked))
+        assert unchanged.value.code == 304
+        os.utime(tmp_path / path, (time.time() + 5, time.time() + 5))
+        with urllib.request.urlopen(urllib.request.Request(url + path, headers=asked)) as again:
+            assert again.status == 200
 
 
 def test_the_server_answers_a_missing_file_404(tmp_path: Path) -> None:

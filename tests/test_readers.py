@@ -322,33 +322,48 @@ def test_with_javascript_twins_far_below_the_window_are_not_fetched(browser, sit
         visit.page.context.close()
 
 
-def test_bokehjs_is_fetched_once_a_plot_comes_near_not_before(browser, site, site_url) -> None:
-    """A reader who stops above the first plot never downloads BokehJS: the page fetches it
-    when a figure BokehJS draws comes within half a window's height of the window, then draws
-    it."""
+def test_bokehjs_runs_once_a_plot_comes_near_having_been_fetched_as_the_page_loaded(
+    browser, site, site_url
+) -> None:
+    """A reader who stops above the first plot never runs BokehJS: the page fetches its files
+    at low priority once loaded (so the plot draws soon after it comes into view, not after
+    BokehJS crosses the network), and runs them when a figure BokehJS draws comes within half
+    a window's height of the window, then draws it; a reader who asked to save data fetches
+    them only then."""
     shown = []
     for address in figure_posts(site):
-        visit = open_page(browser, site_url, address, viewport=PHONE)
-        try:
-            first = visit.page.evaluate(
-                """() => [...document.querySelectorAll('figure.vg-figure')]
-                         .filter(f => f.querySelector('img.vg-twin'))
-                         .map(f => [f.id, (f.getBoundingClientRect().top + scrollY) / innerHeight])
-                         [0]"""
-            )
-            if first is None or first[1] < 1.6:  # near the top: fetched as the page opens
-                continue
-            assert bokehjs_fetched(visit) == [], f"{address}: BokehJS fetched at the top"
-            visit.page.locator(f"figure#{first[0]}").scroll_into_view_if_needed()
-            visit.page.wait_for_function(
-                "id => document.getElementById(id).classList.contains('vg-drawn')", arg=first[0]
-            )
-            fetched = [name.rsplit("/", 1)[1] for name in bokehjs_fetched(visit)]
-            assert fetched == BOKEHJS, f"{address}: {fetched}"
-            assert visit.offsite_requests == [] and visit.failed_requests == [], address
-            shown.append(address)
-        finally:
-            visit.page.context.close()
+        for save_data in (False, True):
+            visit = open_page(browser, site_url, "", viewport=PHONE)
+            try:
+                if save_data:
+                    visit.page.add_init_script(
+                        "Object.defineProperty(navigator, 'connection',"
+                        " {value: {saveData: true}, configurable: true})"
+                    )
+                visit.page.goto(site_url + address, wait_until="networkidle")
+                first = visit.page.evaluate(
+                    """() => [...document.querySelectorAll('figure.vg-figure')]
+                             .filter(f => f.querySelector('img.vg-twin'))
+                             .map(f => [f.id, (f.getBoundingClientRect().top + scrollY)
+                                              / innerHeight])[0]"""
+                )
+                if first is None or first[1] < 1.6:  # near the top: run as the page opens
+                    break
+                assert visit.page.evaluate("() => window.Bokeh === undefined"), address
+                early = [name.rsplit("/", 1)[1] for name in bokehjs_fetched(visit)]
+                assert early == ([] if save_data else BOKEHJS), f"{address}: {early}"
+                visit.page.locator(f"figure#{first[0]}").scroll_into_view_if_needed()
+                visit.page.wait_for_function(
+                    "id => document.getElementById(id).classList.contains('vg-drawn')",
+                    arg=first[0],
+                )
+                fetched = {name.rsplit("/", 1)[1] for name in bokehjs_fetched(visit)}
+                assert fetched == set(BOKEHJS), f"{address}: {fetched}"
+                assert visit.offsite_requests == [] and visit.failed_requests == [], address
+                assert visit.console_errors == [] and visit.console_warnings == [], address
+                shown.append((address, save_data))
+            finally:
+                visit.page.context.close()
     assert shown, "no post's first plot is far enough down: the test shows nothing"
 
 
