@@ -130,8 +130,10 @@ def kept(bundle: Bundle, models: set[str], named: set[str], needed: set[int]) ->
             if number not in re_exports:
                 continue  # a module only the registry reaches: left out
             registering.add(number)
-        inner = for_exports and by_number.get(number) != REGISTRY
-        stack.extend((required, inner) for required in edges[number])
+        # what a needed module requires is needed, but what the registry requires is only
+        # registered
+        needed = for_exports and by_number.get(number) != REGISTRY
+        stack.extend((required, needed) for required in edges[number])
     return needed_for_exports | registering
 
 

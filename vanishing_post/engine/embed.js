@@ -235,9 +235,9 @@ function drawWhenInWindow(root = document) {
     }
     drawWaiting();
   });
-  // BokehJS is fetched when the first figure it draws comes within half a window's height of
-  // the window, as that figure's twin is (vg-first.js): a reader scrolling down reads on while
-  // it arrives; one who jumps to a figure sees its twin until then
+  // BokehJS is run when the first figure it draws comes within half a window's height of the
+  // window, as that figure's twin is fetched (vg-first.js): a reader scrolling down reads on
+  // while it runs; one who jumps to a figure sees its twin until then
   const near = new IntersectionObserver((entries) => {
     if (!entries.some((entry) => entry.isIntersecting && itemOf(byFigure.get(entry.target)).doc)) return;
     near.disconnect();
