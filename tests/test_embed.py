@@ -447,6 +447,27 @@ def test_the_site_s_figures_need_no_more_bokehjs_their_controls_are_the_page_s_i
     assert "data-bokehjs" not in script
 
 
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_a_page_of_its_own_holds_bokehjs_cut_to_what_its_figure_uses(name):
+    """As the site's own (engine.bokehjs): a smaller file, and every model of the figure's
+    document kept (tests/test_cli draws such a page offline in Chromium)."""
+    from vanishing_post.engine import bokehjs
+
+    html = page_html(name, {"code": "no"})
+    held = r'<script data-bokehjs-held="bokeh-[\d.]+\.min\.js">(.*?)</script>'
+    main = re.search(held, html, re.S)
+    bundle = bokehjs.read_bundle(main.group(1))
+    assert bundle is not None and "function _(){}" in bundle.modules
+    models = bokehjs.models_in(html)
+    kept = {
+        found
+        for number, module in enumerate(bundle.modules)
+        if module != "function _(){}"
+        for found in re.findall(r'__name__="(\w+)"', module)
+    }
+    assert models <= kept, models - kept  # none for a table: the page draws no plot
+
+
 @pytest.mark.parametrize("make, held", [(_table, 3), (lambda: _labelled("$$x$$"), 2)])
 def test_a_page_of_its_own_holds_every_bundle_its_figure_needs_each_once(make, held):
     from vanishing_post.engine.params import FigureSpec

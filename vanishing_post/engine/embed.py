@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from vanishing_post.engine.bokehjs import cut, models_in, page_requires
 from vanishing_post.engine.code import code_parts
 from vanishing_post.engine.describe import describe_model
 from vanishing_post.engine.markup import environment, render_figure, trusted
@@ -346,6 +347,9 @@ def page_html(name: str, raw: Mapping[str, Any] | None) -> str:
     drawn, _ = _split_controls(model)  # what BokehJS draws: the controls are the page's inputs
     bundles = [*BOKEHJS, *([] if _is_html(drawn) else bokehjs_needed(drawn))]
     inline = Resources(mode="inline", components=bundles).js_raw  # the bundles, then settings
+    # the main bundle cut to what this figure can reach, as the site's is (engine.bokehjs)
+    models = models_in(str(context["script"]))
+    inline[0] = cut(inline[0], models, page_requires(page_js()), inline[1 : len(bundles)])
     # each bundle under its name on the site: the page script fetches none the page holds
     names = [bokehjs_name(b) for b in bundles] + [None] * (len(inline) - len(bundles))
     scripts = [*zip(names, map(_markup, inline), strict=True), (None, _markup(page_js()))]
