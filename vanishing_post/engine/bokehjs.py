@@ -58,10 +58,14 @@ def read_bundle(text: str) -> Bundle | None:
     if tail is None:
         return None
     modules = tuple(_SEPARATOR.split(text[start + len(_START) : end]))
-    aliases = json.loads(tail.group(2))
-    if not all(m.startswith("function _(") for m in modules) or max(aliases.values()) >= len(
-        modules
-    ):
+    try:
+        aliases = json.loads(tail.group(2))
+    except ValueError:
+        return None
+    numbered = aliases and all(
+        isinstance(n, int) and 0 <= n < len(modules) for n in aliases.values()
+    )
+    if not numbered or not all(m.startswith("function _(") for m in modules):
         return None
     return Bundle(text[: start + len(_START)], modules, text[end:], int(tail.group(1)), aliases)
 
