@@ -16,11 +16,14 @@ function mayCompile() {
 // BokehJS is not part of the page: the page script's tag names its files (data-bokehjs, beside
 // the page script), run in order when the first figure BokehJS draws comes near the window. A
 // reader who stops above it never pays its long first run; on a page that has BokehJS already
-// (the twins' studio, a page of one figure), nothing is fetched. A figure that
-// needs more of BokehJS (a Bokeh table, LaTeX in a label) names those files on its data block,
-// fetched after these, once, before it is drawn; a page holding one inline says so
-// (data-bokehjs-held). Resolves to whether BokehJS is there to draw.
+// (the twins' studio, a page of one figure), nothing is fetched. A figure that needs more of
+// BokehJS (a Bokeh table, LaTeX in a label) names those files on its data block, fetched after
+// these, once, before it is drawn; a page holding one inline says so (data-bokehjs-held).
+// Resolves to whether BokehJS is there to draw.
 const pageScript = document.currentScript;
+const named = (element) => (element?.dataset.bokehjs ?? "").split(" ").filter(Boolean);
+// beside the page script; on a page whose script is inline, beside the page
+const besideScript = (name) => new URL(name, pageScript?.src || document.baseURI).href;
 const fetched = new Map();  // BokehJS file: promise of whether it loaded
 function fetchOnce(name) {
   if (document.querySelector(`script[data-bokehjs-held="${CSS.escape(name)}"]`)) {
@@ -28,9 +31,7 @@ function fetchOnce(name) {
   }
   if (!fetched.has(name)) {
     fetched.set(name, new Promise((resolve) => {
-      // beside the page script; on a page whose script is inline, beside the page
-      const src = new URL(name, pageScript?.src || document.baseURI).href;
-      const script = Object.assign(document.createElement("script"), {src});
+      const script = Object.assign(document.createElement("script"), {src: besideScript(name)});
       script.addEventListener("load", () => resolve(true));
       script.addEventListener("error", () => resolve(false));
       document.head.append(script);
@@ -44,8 +45,8 @@ function fetchOnce(name) {
 // for a reader whose browser was asked to save data, nor on a page with nothing BokehJS draws.
 function prefetchBokehJS(blocks) {
   if (window.Bokeh || navigator.connection?.saveData || !blocks.some((b) => itemOf(b).doc)) return;
-  for (const name of (pageScript?.dataset.bokehjs ?? "").split(" ").filter(Boolean)) {
-    const href = new URL(name, pageScript?.src || document.baseURI).href;
+  for (const name of named(pageScript)) {
+    const href = besideScript(name);
     document.head.append(Object.assign(document.createElement("link"), {rel: "prefetch", as: "script", href}));
   }
 }
@@ -55,7 +56,7 @@ const inOrder = (names) => names.reduce((before, name) => before.then((ok) => ok
 let bokehjs = null;
 function loadBokehJS(more = []) {
   if (bokehjs === null) {
-    const files = (pageScript?.dataset.bokehjs ?? "").split(" ").filter(Boolean);
+    const files = named(pageScript);
     bokehjs = (window.Bokeh ? Promise.resolve(true) : inOrder(files).then((ok) => ok && files.length > 0))
       .then((ok) => {
         if (!(ok && window.Bokeh)) console.warn("BokehJS did not load; the figures' twins stay");
@@ -93,7 +94,7 @@ function draw(block) {
     console.warn(`figure '${key}': its callbacks need 'unsafe-eval'; the twin stays`);
     return Promise.resolve();
   }
-  const more = (block.dataset.bokehjs ?? "").split(" ").filter(Boolean);
+  const more = named(block);
   return loadBokehJS(more).then((ready) => ready && (more.length ? mathJaxAgain() : Promise.resolve())
     .then(newSlice)
     .then(() => building(Bokeh.embed.embed_item(item, block.dataset.target)))
