@@ -156,3 +156,58 @@ def test_a_twin_is_fetched_once_its_figure_came_near_though_the_reader_flicked_p
             pytest.fail(f"{address} {last}: its twin was never fetched")
         assert page.errors == [], address
     assert flicked, "no post has a twin below its first window to flick past"
+
+
+# Paints of each plot, by model id, counted from the moment BokehJS is there (its bundle sets
+# window.Bokeh once it has run, before the page script draws anything with it).
+COUNT_PAINTS = """
+let bokeh;
+Object.defineProperty(window, "Bokeh", {configurable: true, get: () => bokeh, set: (value) => {
+  bokeh = value;
+  const {PlotView} = value.require("models/plots/plot_canvas");
+  const paint = PlotView.prototype.paint;
+  window.vgPaints = {};
+  PlotView.prototype.paint = function (...args) {
+    vgPaints[this.model.id] = (vgPaints[this.model.id] ?? 0) + 1;
+    return paint.apply(this, args);
+  };
+}});
+"""
+SETTLED = "() => new Promise((done) => setTimeout(() => requestAnimationFrame(() => done()), 300))"
+# Widen every legend shown; resolves to the ids of the plots holding them.
+WIDEN_LEGENDS = """() => {
+  const {LegendView} = Bokeh.require("models/annotations/legend");
+  const legends = [...Bokeh.index.query((view) => view instanceof LegendView)]
+    .filter((legend) => legend.el.getBoundingClientRect().width > 0);
+  for (const legend of legends) legend.el.style.padding = "1.5em";
+  return legends.map((legend) => legend.plot_view.model.id);
+}"""
+
+
+def test_each_plot_is_laid_out_and_painted_once_as_it_is_drawn(browser, site) -> None:
+    legends = 0
+    with serve(site.output, POLICY) as url:
+        for address in figure_posts(site):
+            page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+            page.add_init_script(COUNT_PAINTS)
+            page.goto(url + address, wait_until="load")
+            for figure in in_page_order(page):
+                page.evaluate("id => document.getElementById(id).scrollIntoView()", figure)
+                page.wait_for_function(
+                    "id => document.getElementById(id).classList.contains('vg-drawn')",
+                    arg=figure,
+                    timeout=WAIT_MS,
+                )
+            page.evaluate(SETTLED)
+            paints = page.evaluate("() => window.vgPaints")
+            assert paints and set(paints.values()) == {1}, f"{address}: paints by plot {paints}"
+
+            # a legend whose box does change still has its plot laid out again
+            widened = page.evaluate(WIDEN_LEGENDS)
+            page.evaluate(SETTLED)
+            again = page.evaluate("() => window.vgPaints")
+            for plot in widened:
+                assert again[plot] > paints[plot], f"{address}: plot {plot} not laid out again"
+            legends += len(widened)
+            page.context.close()
+    assert legends, "no figure of the site has a legend to watch"

@@ -119,21 +119,27 @@ function draw(block) {
 // redraw, a dialog a tool opens) are made at once.
 const SLICE_MS = 30;
 let sliceFrom = 0;
-let sliced = false;
 let built = 0;  // figures BokehJS is building now
 const building = (drawing) => {
   built += 1;
   return drawing.finally(() => { built -= 1; });
 };
 function newSlice() {
-  sliceViews();
+  adaptBokehJS();
   return handBack().then(() => { sliceFrom = performance.now(); });
 }
 
-// Once BokehJS is there: its view making wrapped to end a slice where one is due.
+// What the page changes in BokehJS, once it is there.
+let adapted = false;
+function adaptBokehJS() {
+  if (adapted) return;
+  adapted = true;
+  sliceViews();
+  layOutOnce();
+}
+
+// BokehJS's view making wrapped to end a slice where one is due.
 function sliceViews() {
-  if (sliced) return;
-  sliced = true;
   const {View} = Bokeh.require("core/view");
   const {ViewManager} = Bokeh.require("core/view_manager");
   const lazyInitialize = View.prototype.lazy_initialize;
@@ -147,6 +153,27 @@ function sliceViews() {
   ViewManager.prototype.build_view = function (...args) {
     const view = buildView.apply(this, args);
     return built > 0 ? view.then((made) => newSlice().then(() => made)) : view;
+  };
+}
+
+// A legend watches its own box and has its plot laid out and painted again whenever the box
+// is reported changed; a ResizeObserver reports every box once as it starts watching, so each
+// plot with a legend was laid out and painted twice as it was drawn, the second time in a task
+// of its own. Only a box other than the one the plot was laid out with does that now.
+function layOutOnce() {
+  const {LegendView} = Bokeh.require("models/annotations/legend");
+  const initialize = LegendView.prototype.initialize;
+  LegendView.prototype.initialize = function (...args) {
+    initialize.apply(this, args);
+    this._resize_observer.disconnect();
+    this._resize_observer = new ResizeObserver((entries) => {
+      const [box] = entries[entries.length - 1].borderBoxSize;
+      const {width, height} = this.bbox;  // as the legend measured itself for the layout
+      if (Math.abs(box.inlineSize - width) >= 0.5 || Math.abs(box.blockSize - height) >= 0.5) {
+        this.request_layout();
+      }
+    });
+    this._resize_observer.observe(this.el, {box: "border-box"});
   };
 }
 
