@@ -132,7 +132,7 @@ def test_the_server_sends_text_gzipped_to_a_browser_that_accepts_it(
 def test_the_server_answers_a_copy_asked_for_again_unchanged_with_304(
     tmp_path: Path, path: str, gzip_ok: bool
 ) -> None:
-    """As a host does: a browser revalidating what it fetched before (a prefetched BokehJS)
+    """As a host does: a browser revalidating what it fetched before (a twin seen again)
     gets 304, not the file again; a file changed since gets the file."""
     (tmp_path / "app.js").write_text("let x = 1;\n" * 200)
     (tmp_path / "a.png").write_bytes(b"\x89PNG" + bytes(range(256)) * 4)

@@ -138,3 +138,80 @@ def test_a_pages_models_are_read_from_its_figures_data_blocks():
         + "</script>"
     )
     assert bokehjs.models_in(page) == {"Figure", "GlyphRenderer", "Line"}
+
+
+def _modules(requires: list[list[int]]) -> list[str]:
+    """Modules in the bundle's form, each requiring the numbers given, in that order."""
+    return [
+        "function _(r,m,e){" + "".join(f"r({n});" for n in numbers) + "}" for numbers in requires
+    ]
+
+
+@pytest.mark.parametrize(
+    "requires, order",
+    [
+        ([[1], [2], []], [2, 1, 0]),  # a chain: the last required runs first
+        ([[2, 1], [], []], [2, 1, 0]),  # in the order the code requires them
+        ([[1, 2], [3], [3], []], [3, 1, 2, 0]),  # a module two require runs once, first
+        ([[1], [2], [1]], [1, 0]),  # a cycle: its first module runs the other in its place
+        ([[1], [], [1]], [1, 0]),  # a module the entry never reaches is not run
+    ],
+    ids=["chain", "code order", "diamond", "cycle", "unreached"],
+)
+def test_modules_run_one_by_one_in_the_order_the_loader_finishes_them(requires, order):
+    assert bokehjs.run_order(_modules(requires), 0) == order
+
+
+def test_every_module_the_loader_reaches_runs_after_all_it_requires(bundle):
+    order = bokehjs.run_order(list(bundle.modules), bundle.entry)
+    assert order[-1] == bundle.entry and len(order) == len(set(order))
+    place = {number: i for i, number in enumerate(order)}
+    for number in order:
+        for required in bokehjs.requires(bundle.modules[number]):
+            assert place.get(required, -1) < place[number], (number, required)
+
+
+def test_the_served_bundle_hands_its_run_to_the_page_or_runs_at_once():
+    cut = bokehjs.cut(MAIN, {"Figure", "Line"}, set(), PLUGINS)
+    assert cut.count(f"root.{bokehjs.RUN_HOOK}(loading.require, finish, [") == 1
+    assert bokehjs.read_bundle(cut) is not None  # still a bundle: the one-figure page cuts it
+    other_loader = MAIN.replace(
+        "  const main = require(entry);\n", "  var main = require(entry);\n"
+    )
+    assert bokehjs.RUN_HOOK not in bokehjs.cut(other_loader, {"Line"}, set(), PLUGINS)
+
+
+# The cut bundle run as a page would: at once (no hook), or handed to a hook that requires its
+# modules one task at a time. Resolves to the models it registered, in the order it did.
+RUN = """async ([text, sliced]) => {
+  if (sliced) {
+    window.vgRunBokehJS = (require, finish, order) => {
+      window.ran = (async () => {
+        for (const module of order) {
+          await new Promise((next) => setTimeout(next, 0));
+          require(module);
+        }
+        finish();
+      })();
+    };
+  }
+  const script = document.createElement("script");
+  script.textContent = text;
+  document.head.append(script);
+  await window.ran;
+  return Bokeh.require("base").default_resolver.names;
+}"""
+
+
+@pytest.mark.slow
+def test_bokehjs_run_in_slices_is_bokehjs_run_at_once(browser):
+    cut = bokehjs.cut(MAIN, {"Figure", "Line", "Legend", "HoverTool"}, set(), PLUGINS)
+    registered = {}
+    for sliced in (False, True):
+        page = browser.new_page()
+        try:
+            registered[sliced] = page.evaluate(RUN, [cut, sliced])
+        finally:
+            page.close()
+    assert "Figure" in registered[False] and "Legend" in registered[False]
+    assert registered[True] == registered[False]

@@ -14,12 +14,12 @@ function mayCompile() {
 }
 
 // BokehJS is not part of the page: the page script's tag names its files (data-bokehjs, beside
-// the page script), run in order when the first figure BokehJS draws comes near the window. A
-// reader who stops above it never pays its long first run; on a page that has BokehJS already
-// (the twins' studio, a page of one figure), nothing is fetched. A figure that needs more of
-// BokehJS (a Bokeh table, LaTeX in a label) names those files on its data block, fetched after
-// these, once, before it is drawn; a page holding one inline says so (data-bokehjs-held).
-// Resolves to whether BokehJS is there to draw.
+// the page script), fetched and run in order once the page has loaded, or before that if a
+// figure BokehJS draws comes near the window; on a page that has BokehJS already (the twins'
+// studio, a page of one figure), nothing is fetched. A figure that needs more of BokehJS (a
+// Bokeh table, LaTeX in a label) names those files on its data block, fetched after these,
+// once, before it is drawn; a page holding one inline says so (data-bokehjs-held). Resolves to
+// whether BokehJS is there to draw.
 const pageScript = document.currentScript;
 const named = (element) => (element?.dataset.bokehjs ?? "").split(" ").filter(Boolean);
 // beside the page script; on a page whose script is inline, beside the page
@@ -32,23 +32,51 @@ function fetchOnce(name) {
   if (!fetched.has(name)) {
     fetched.set(name, new Promise((resolve) => {
       const script = Object.assign(document.createElement("script"), {src: besideScript(name)});
-      script.addEventListener("load", () => resolve(true));
+      window.vgRunBokehJS = runBokehJS;  // a file whose loader asks for it has this run it
+      script.addEventListener("load", () => {
+        const run = running ?? Promise.resolve();
+        running = null;
+        run.then(() => resolve(true), (error) => {
+          console.error(`BokehJS's ${name} failed to run: ${error}`);
+          resolve(false);
+        });
+      });
       script.addEventListener("error", () => resolve(false));
       document.head.append(script);
     }));
   }
   return fetched.get(name);
 }
-// Once the page has loaded, those files are fetched, not run, at the browser's lowest
-// priority: the first figure a reader scrolls to is then drawn a fraction of a second after it
-// comes into view, not after BokehJS has crossed a slow network (1.3 s of Slow 4G) as well. Not
-// for a reader whose browser was asked to save data, nor on a page with nothing BokehJS draws.
-function prefetchBokehJS(blocks) {
+
+// BokehJS's loader runs every module of its bundle at once: a third of a second on a phone's
+// CPU, during which the page cannot answer a tap or a scroll. The bundle the site serves hands
+// its modules to this hook instead (vanishing_post/engine/bokehjs.py), in the order its loader
+// would run them, and the rest of its start (finish); they run in slices of RUN_MS, each
+// giving the browser control back, and BokehJS is then there as if loaded at once.
+const RUN_MS = 20;
+let running = null;  // the run a file just fetched asked for
+function runBokehJS(require, finish, order) {
+  running = (async () => {
+    let from = performance.now();
+    for (const module of order) {
+      if (performance.now() - from > RUN_MS) {
+        await handBack();
+        from = performance.now();
+      }
+      require(module);
+    }
+    finish();
+  })();
+}
+
+// Once the page has loaded, BokehJS is fetched and run, in slices, while the reader reads: the
+// first figure a reader scrolls to is then drawn a fraction of a second after it comes into
+// view, not after BokehJS has crossed a slow network (1.3 s of Slow 4G) and run. Not for a
+// reader whose browser was asked to save data (then BokehJS comes as a figure comes near),
+// nor on a page with nothing BokehJS draws.
+function loadBokehJSOnceLoaded(blocks) {
   if (window.Bokeh || navigator.connection?.saveData || !blocks.some((b) => itemOf(b).doc)) return;
-  for (const name of named(pageScript)) {
-    const href = besideScript(name);
-    document.head.append(Object.assign(document.createElement("link"), {rel: "prefetch", as: "script", href}));
-  }
+  loadBokehJS();
 }
 const inOrder = (names) => names.reduce((before, name) => before.then((ok) => ok && fetchOnce(name)),
   Promise.resolve(true));
@@ -247,8 +275,8 @@ async function drawWaiting() {
 
 function drawWhenInWindow(root = document) {
   const blocks = [...root.querySelectorAll("script.vg-item")];
-  if (document.readyState === "complete") prefetchBokehJS(blocks);
-  else addEventListener("load", () => prefetchBokehJS(blocks), {once: true});
+  if (document.readyState === "complete") loadBokehJSOnceLoaded(blocks);
+  else addEventListener("load", () => loadBokehJSOnceLoaded(blocks), {once: true});
   if (!("IntersectionObserver" in window)) {
     waiting.push(...blocks);
     drawWaiting();
@@ -263,9 +291,10 @@ function drawWhenInWindow(root = document) {
     }
     drawWaiting();
   });
-  // BokehJS is run when the first figure it draws comes within half a window's height of the
-  // window, as that figure's twin is fetched (vg-first.js): a reader scrolling down reads on
-  // while it runs; one who jumps to a figure sees its twin until then
+  // BokehJS is fetched and run, if not yet, when the first figure it draws comes within half a
+  // window's height of the window, as that figure's twin is fetched (vg-first.js): before the
+  // page has loaded, or for a reader who saves data; one who jumps to a figure sees its twin
+  // until then
   const near = new IntersectionObserver((entries) => {
     if (!entries.some((entry) => entry.isIntersecting && itemOf(byFigure.get(entry.target)).doc)) return;
     near.disconnect();
