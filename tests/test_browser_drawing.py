@@ -5,6 +5,7 @@ order, and its twin shows until then. Real build, real Chromium; behaviour, not 
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
@@ -211,3 +212,75 @@ def test_each_plot_is_laid_out_and_painted_once_as_it_is_drawn(browser, site) ->
             legends += len(widened)
             page.context.close()
     assert legends, "no figure of the site has a legend to watch"
+
+
+# When each figure's views were built (BokehJS's root build_view resolving, by root id: the
+# page script wraps it again once BokehJS is there, outside this), its twin loaded and its
+# live plot attached.
+WATCH_BUILD = """
+window.vgBuild = {built: [], twin: {}, attached: {}};
+let bokeh;
+Object.defineProperty(window, "Bokeh", {configurable: true, get: () => bokeh, set: (value) => {
+  bokeh = value;
+  const {ViewManager} = value.require("core/view_manager");
+  const buildView = ViewManager.prototype.build_view;
+  ViewManager.prototype.build_view = function (...args) {
+    return buildView.apply(this, args).then((view) => {
+      vgBuild.built.push([view.model.id, performance.now()]);
+      return view;
+    });
+  };
+}});
+document.addEventListener("load", (event) => {
+  if (event.target.matches?.("img.vg-twin")) {
+    vgBuild.twin[event.target.closest("figure").id] ??= performance.now();
+  }
+}, true);
+new MutationObserver(() => {
+  for (const figure of document.querySelectorAll("figure.vg-figure")) {
+    if (!(figure.id in vgBuild.attached) && figure.querySelector('.vg-bokeh [class^="bk-"]')) {
+      vgBuild.attached[figure.id] = performance.now();
+    }
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+TWIN_LATE_S = 1.5
+
+
+def test_a_figures_views_are_built_while_its_twin_loads_and_shown_after_it(browser, site) -> None:
+    checked = []
+    with serve(site.output, POLICY) as url:
+        for address in figure_posts(site):
+            page = browser.new_context(**PHONE).new_page()
+            page.add_init_script(WATCH_BUILD)
+            page.goto(url + address, wait_until="networkidle")
+            page.wait_for_function("() => window.Bokeh !== undefined", timeout=WAIT_MS)
+            below = page.evaluate(
+                """() => [...document.querySelectorAll('figure.vg-figure')]
+                         .filter(f => f.querySelector('img.vg-twin')
+                                      && !f.classList.contains('vg-seen'))
+                         .map(f => f.id)[0]"""
+            )
+            if below is None:
+                page.context.close()
+                continue
+
+            def late(route: Any) -> None:
+                time.sleep(TWIN_LATE_S)  # the twin crosses a slow network
+                route.continue_()
+
+            page.route(f"**/figures/{below}*", late)
+            page.evaluate("id => document.getElementById(id).scrollIntoView()", below)
+            page.wait_for_function(
+                "id => document.getElementById(id).classList.contains('vg-drawn')",
+                arg=below,
+                timeout=WAIT_MS,
+            )
+            watch = page.evaluate("() => vgBuild")
+            twin, attached = watch["twin"][below], watch["attached"][below]
+            built = [at for root, at in watch["built"] if root.startswith(f"{below}-")]
+            assert built and built[0] < twin, f"{address} {below}: built once its twin came"
+            assert twin < attached, f"{address} {below}: shown before its twin"
+            checked.append(below)
+            page.context.close()
+    assert checked, "no post has a figure below its first window"

@@ -147,6 +147,9 @@ function draw(block) {
 // redraw, a dialog a tool opens) are made at once.
 const SLICE_MS = 30;
 let sliceFrom = 0;
+// The figure being built is laid out, and so shown, once this resolves: its twin is on screen.
+// Its views are built meanwhile, while the twin is fetched and decoded.
+let twinUp = Promise.resolve();
 let built = 0;  // figures BokehJS is building now
 const building = (drawing) => {
   built += 1;
@@ -180,7 +183,7 @@ function sliceViews() {
   const buildView = ViewManager.prototype.build_view;  // a root's views, before its layout
   ViewManager.prototype.build_view = function (...args) {
     const view = buildView.apply(this, args);
-    return built > 0 ? view.then((made) => newSlice().then(() => made)) : view;
+    return built > 0 ? view.then((made) => twinUp.then(newSlice).then(() => made)) : view;
   };
 }
 
@@ -252,7 +255,13 @@ const TWIN_WAIT_MS = 3000;  // on a network that never delivers it, the live fig
 function twinShown(block) {
   const twin = document.getElementById(block.dataset.figure)?.querySelector("img.vg-twin");
   if (!twin) return Promise.resolve();
-  const loaded = twin.decode().catch(() => undefined);
+  // a twin the browser has not begun to fetch (vg-first.js asks for it as its figure comes
+  // near, maybe in this same frame) cannot be decoded yet: its arrival is waited for first
+  const arrived = twin.complete ? Promise.resolve() : new Promise((done) => {
+    twin.addEventListener("load", done, {once: true});
+    twin.addEventListener("error", done, {once: true});
+  });
+  const loaded = arrived.then(() => twin.decode()).catch(() => undefined);
   const late = new Promise((resolve) => setTimeout(resolve, TWIN_WAIT_MS));
   // a frame, then a task after it: the frame that shows the twin has been painted (a callback
   // of that frame itself would start drawing before the paint)
@@ -266,8 +275,9 @@ async function drawWaiting() {
   while (waiting.length > 0) {
     waiting.sort((a, b) => a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1);
     const block = waiting.shift();
-    await twinShown(block);
+    twinUp = twinShown(block);
     await draw(block);
+    twinUp = Promise.resolve();
     await handBack();
   }
   drawing = false;
