@@ -159,12 +159,19 @@ def test_a_twin_is_fetched_once_its_figure_came_near_though_the_reader_flicked_p
     assert flicked, "no post has a twin below its first window to flick past"
 
 
-# Paints of each plot, by model id, counted from the moment BokehJS is there (its bundle sets
-# window.Bokeh once it has run, before the page script draws anything with it).
-COUNT_PAINTS = """
-let bokeh;
-Object.defineProperty(window, "Bokeh", {configurable: true, get: () => bokeh, set: (value) => {
-  bokeh = value;
+def once_bokehjs_is_there(script: str) -> str:
+    """An init script running ``script`` (with BokehJS as ``value``) the moment BokehJS is
+    there: its bundle sets window.Bokeh once it has run, before the page script draws anything
+    with it."""
+    return (
+        "let bokeh;\n"
+        'Object.defineProperty(window, "Bokeh", {configurable: true, get: () => bokeh,'
+        " set: (value) => {\n  bokeh = value;\n" + script + "}});\n"
+    )
+
+
+# Paints of each plot, by model id, counted from the moment BokehJS is there.
+COUNT_PAINTS = once_bokehjs_is_there("""
   const {PlotView} = value.require("models/plots/plot_canvas");
   const paint = PlotView.prototype.paint;
   window.vgPaints = {};
@@ -172,8 +179,7 @@ Object.defineProperty(window, "Bokeh", {configurable: true, get: () => bokeh, se
     vgPaints[this.model.id] = (vgPaints[this.model.id] ?? 0) + 1;
     return paint.apply(this, args);
   };
-}});
-"""
+""")
 SETTLED = "() => new Promise((done) => setTimeout(() => requestAnimationFrame(() => done()), 300))"
 # Widen every legend shown; resolves to the ids of the plots holding them.
 WIDEN_LEGENDS = """() => {
@@ -217,11 +223,9 @@ def test_each_plot_is_laid_out_and_painted_once_as_it_is_drawn(browser, site) ->
 # When each figure's views were built (BokehJS's root build_view resolving, by root id: the
 # page script wraps it again once BokehJS is there, outside this), its twin loaded and its
 # live plot attached.
-WATCH_BUILD = """
-window.vgBuild = {built: [], twin: {}, attached: {}};
-let bokeh;
-Object.defineProperty(window, "Bokeh", {configurable: true, get: () => bokeh, set: (value) => {
-  bokeh = value;
+WATCH_BUILD = (
+    "window.vgBuild = {built: [], twin: {}, attached: {}};\n"
+    + once_bokehjs_is_there("""
   const {ViewManager} = value.require("core/view_manager");
   const buildView = ViewManager.prototype.build_view;
   ViewManager.prototype.build_view = function (...args) {
@@ -230,7 +234,8 @@ Object.defineProperty(window, "Bokeh", {configurable: true, get: () => bokeh, se
       return view;
     });
   };
-}});
+""")
+    + """
 document.addEventListener("load", (event) => {
   if (event.target.matches?.("img.vg-twin")) {
     vgBuild.twin[event.target.closest("figure").id] ??= performance.now();
@@ -244,6 +249,7 @@ new MutationObserver(() => {
   }
 }).observe(document, {childList: true, subtree: true});
 """
+)
 TWIN_LATE_S = 1.5
 
 
