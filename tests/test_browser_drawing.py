@@ -220,6 +220,65 @@ def test_each_plot_is_laid_out_and_painted_once_as_it_is_drawn(browser, site) ->
     assert legends, "no figure of the site has a legend to watch"
 
 
+# Per figure, once it is marked painted (vg-painted: its live plot shown, its twin hidden), the
+# paints so far of each of its plots; frames in which its live plot was attached but neither
+# painted nor hidden; and the page's layout shifts.
+WATCH_SHOWN = (
+    COUNT_PAINTS
+    + """
+window.vgShown = {painted: {}, unpainted: [], shift: 0};
+new MutationObserver((records) => {
+  const {PlotView} = Bokeh.require("models/plots/plot_canvas");
+  for (const {target: figure} of records) {
+    if (!figure.matches("figure.vg-painted") || figure.id in vgShown.painted) continue;
+    vgShown.painted[figure.id] = [...Bokeh.index.query((view) => view instanceof PlotView
+      && figure.contains(view.root.el))].map((view) => vgPaints[view.model.id] ?? 0);
+  }
+}).observe(document, {attributes: true, attributeFilter: ["class"], subtree: true});
+const look = () => {
+  for (const figure of document.querySelectorAll("figure.vg-figure:not(.vg-painted)")) {
+    const live = figure.querySelector(".vg-bokeh");
+    if (live?.querySelector('[class^="bk-"]') && getComputedStyle(live).visibility !== "hidden") {
+      vgShown.unpainted.push(figure.id);
+    }
+  }
+  requestAnimationFrame(look);
+};
+requestAnimationFrame(look);
+new PerformanceObserver((list) => list.getEntries().forEach((shift) => {
+  if (!shift.hadRecentInput) vgShown.shift += shift.value;
+})).observe({type: "layout-shift", buffered: true});
+"""
+)
+
+
+def test_a_figure_is_shown_once_every_plot_is_painted_and_moves_no_text(browser, site) -> None:
+    """A figure is laid out and its plots painted in slices, on a slow CPU with frames between
+    them: until the last paint its twin is what the reader sees, and the text stays put."""
+    with serve(site.output, POLICY) as url:
+        for address in figure_posts(site):
+            page = browser.new_context(**PHONE).new_page()
+            page.add_init_script(WATCH_SHOWN)
+            page.context.new_cdp_session(page).send(
+                "Emulation.setCPUThrottlingRate", {"rate": SLOWER}
+            )
+            page.goto(url + address, wait_until="load")
+            for figure in in_page_order(page):
+                page.evaluate("id => document.getElementById(id).scrollIntoView()", figure)
+                page.wait_for_function(
+                    "id => document.getElementById(id).classList.contains('vg-drawn')",
+                    arg=figure,
+                    timeout=WAIT_MS,
+                )
+            shown = page.evaluate("() => vgShown")
+            assert shown["painted"], f"{address}: no figure was ever marked painted"
+            for figure, paints in shown["painted"].items():
+                assert paints and set(paints) == {1}, f"{address} {figure}: shown with {paints}"
+            assert shown["unpainted"] == [], f"{address}: seen before it was painted"
+            assert shown["shift"] == 0, f"{address}: the text moved"
+            page.context.close()
+
+
 # When each figure's views were built (BokehJS's root build_view resolving, by root id: the
 # page script wraps it again once BokehJS is there, outside this), its twin loaded and its
 # live plot attached.

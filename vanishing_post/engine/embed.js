@@ -125,8 +125,9 @@ function draw(block) {
   const more = named(block);
   return loadBokehJS(more).then((ready) => ready && (more.length ? mathJaxAgain() : Promise.resolve())
     .then(newSlice)
-    .then(() => building(Bokeh.embed.embed_item(item, block.dataset.target)))
+    .then(() => building(Bokeh.embed.embed_item(item, block.dataset.target).then(dueDone)))
     .then(() => {
+      document.getElementById(key)?.classList.add("vg-painted");
       // the document just made: the newest holding its root (a page that places figures again,
       // as the twins' studio does, may hold older ones under the same ids)
       const doc = [...Bokeh.documents].reverse().find((d) => d.get_model_by_id(item.root_id));
@@ -140,8 +141,8 @@ function draw(block) {
 // BokehJS builds a figure's views one after another without a break, then lays the figure
 // out and paints it: on a phone's CPU a third of a second in one task for a plot, more for
 // several, and a reader scrolling meanwhile waits. The page gives the browser control back
-// between two views once SLICE_MS have run, and before the figure is laid out: the longest wait
-// is then one slice or one layout. (BokehJS awaits each view's lazy_initialize, for fonts and
+// between two views once SLICE_MS have run, and before the figure is laid out (then between
+// the steps of its drawing, drawApart): the longest wait is then one slice or one step. (BokehJS awaits each view's lazy_initialize, for fonts and
 // images, so a view built later is a case it has already.) A figure starts its first slice in a
 // task of its own, never in the one that ran a BokehJS file. Views made at any other time (a
 // redraw, a dialog a tool opens) are made at once.
@@ -166,6 +167,7 @@ function adaptBokehJS() {
   if (adapted) return;
   adapted = true;
   sliceViews();
+  drawApart();
   layOutOnce();
 }
 
@@ -187,6 +189,71 @@ function sliceViews() {
   };
 }
 
+// BokehJS attaches a figure's root, has the browser work out its styles and boxes, lays the
+// figure out and paints each plot, all in one task: on a phone's CPU 0.2 s for one plot, the
+// styles a third of it, and 0.3 s for three plots, each one's paint a sixth. For a figure being drawn each of these
+// steps is a slice of its own, one after another (`later`): the styles and boxes, the layout,
+// then each plot's first paint. The figure stays unseen, out of the flow of the page, and its
+// twin on screen, until the last paint (vg-painted, figures.css): the reader never sees a
+// figure half laid out or half painted, and the text never moves.
+let due = Promise.resolve();  // the steps still to run of the figures being drawn
+function later(step) {
+  due = due.then(newSlice).then(step).catch((error) => console.error(error));
+}
+// Resolves once every step due has run (a step may add more).
+function dueDone() {
+  const now = due;
+  return now.then(() => (now === due ? undefined : dueDone()));
+}
+
+// Roots attached and not yet laid out: what their views hear meanwhile (a ResizeObserver's
+// first report, a paint asked for) waits for the layout and the first paint, which cover it;
+// BokehJS would otherwise lay the figure out, or paint it, once more.
+const layoutDue = new WeakSet();
+function drawApart() {
+  const {DOMView} = Bokeh.require("core/dom_view");
+  const build = DOMView.prototype.build;  // a root's view, once built: attached and laid out
+  DOMView.prototype.build = function (target) {
+    if (built === 0) return build.call(this, target);
+    layoutDue.add(this);
+    this.render_to(target);
+    later(() => this.el.offsetParent);  // styles and boxes worked out, in a slice of their own
+    later(() => {
+      layoutDue.delete(this);
+      this.r_after_render();
+      this.notify_finished();
+    });
+  };
+  const {UIElementView} = Bokeh.require("models/ui/ui_element");
+  const afterResize = UIElementView.prototype.after_resize;
+  UIElementView.prototype.after_resize = function (...args) {
+    if (!layoutDue.has(this.root)) afterResize.apply(this, args);
+  };
+  const {PlotView} = Bokeh.require("models/plots/plot_canvas");
+  const {paint, schedule_paint: schedulePaint} = PlotView.prototype;
+  const painted = new WeakSet();
+  const asked = new WeakSet();
+  const firstDue = (view) => layoutDue.has(view.root) || (asked.has(view) && !painted.has(view));
+  PlotView.prototype.schedule_paint = function (...args) {
+    if (!firstDue(this)) schedulePaint.apply(this, args);
+  };
+  PlotView.prototype.paint = function (...args) {
+    if (painted.has(this) || built === 0) {
+      painted.add(this);
+      return paint.apply(this, args);
+    }
+    if (asked.has(this)) return;
+    asked.add(this);
+    later(() => {
+      painted.add(this);
+      paint.apply(this, args);
+      // BokehJS asks whether the figure is finished (its document idle) as it lays it out and
+      // as boxes are reported, then no more: once painted, it is asked again
+      this.notify_finished();
+    });
+  };
+}
+
 // A legend watches its own box and has its plot laid out and painted again whenever the box
 // is reported changed; a ResizeObserver reports every box once as it starts watching, so each
 // plot with a legend was laid out and painted twice as it was drawn, the second time in a task
@@ -198,6 +265,7 @@ function layOutOnce() {
     initialize.apply(this, args);
     this._resize_observer.disconnect();
     this._resize_observer = new ResizeObserver((entries) => {
+      if (layoutDue.has(this.root)) return;  // the layout to come measures it
       const [box] = entries[entries.length - 1].borderBoxSize;
       const {width, height} = this.bbox;  // as the legend measured itself for the layout
       if (Math.abs(box.inlineSize - width) >= 0.5 || Math.abs(box.blockSize - height) >= 0.5) {
