@@ -108,7 +108,7 @@ function itemOf(block) {
 // Draw one figure from its data block; resolves once BokehJS has drawn it, or as soon as it
 // cannot be drawn here (its twin stays; the console says why). The figure is then marked
 // vg-drawn.
-function draw(block) {
+function draw(block, inSteps = false) {
   if (taken.has(block)) return Promise.resolve();
   taken.add(block);
   const item = itemOf(block);
@@ -125,7 +125,7 @@ function draw(block) {
   const more = named(block);
   return loadBokehJS(more).then((ready) => ready && (more.length ? mathJaxAgain() : Promise.resolve())
     .then(newSlice)
-    .then(() => building(Bokeh.embed.embed_item(item, block.dataset.target).then(dueDone)))
+    .then(() => building(Bokeh.embed.embed_item(item, block.dataset.target).then(dueDone), inSteps))
     .then(() => {
       document.getElementById(key)?.classList.add("vg-painted");
       // the document just made: the newest holding its root (a page that places figures again,
@@ -152,9 +152,14 @@ let sliceFrom = 0;
 // Its views are built meanwhile, while the twin is fetched and decoded.
 let twinUp = Promise.resolve();
 let built = 0;  // figures BokehJS is building now
-const building = (drawing) => {
+let inStepsNow = 0;  // of those, figures drawn in steps (drawApart)
+const building = (drawing, inSteps) => {
   built += 1;
-  return drawing.finally(() => { built -= 1; });
+  inStepsNow += inSteps ? 1 : 0;
+  return drawing.finally(() => {
+    built -= 1;
+    inStepsNow -= inSteps ? 1 : 0;
+  });
 };
 function newSlice() {
   adaptBokehJS();
@@ -191,11 +196,15 @@ function sliceViews() {
 
 // BokehJS attaches a figure's root, has the browser work out its styles and boxes, lays the
 // figure out and paints each plot, all in one task: on a phone's CPU 0.2 s for one plot, the
-// styles a third of it, and 0.3 s for three plots, each one's paint a sixth. For a figure being drawn each of these
-// steps is a slice of its own, one after another (`later`): the styles and boxes, the layout,
-// then each plot's first paint. The figure stays unseen, out of the flow of the page, and its
-// twin on screen, until the last paint (vg-painted, figures.css): the reader never sees a
-// figure half laid out or half painted, and the text never moves.
+// styles a third of it, and 0.3 s for three plots, each one's paint a sixth. For a figure a
+// page draws as the reader comes to it (drawWaiting), each of these steps is a slice of its
+// own, one after another (`later`): the styles and boxes, the layout, then each plot's first
+// paint. The figure stays unseen, out of the flow of the page, and its twin on screen, until
+// the last paint (vg-painted, figures.css): the reader never sees a figure half laid out or
+// half painted, and the text never moves. Figures drawn all at once (`embed`: the twins'
+// studio, a page of one figure) are drawn in one task, as BokehJS draws them: on a loaded
+// machine a first paint a slice after the layout sometimes set the studio's text a fraction of
+// a pixel apart, and a twin must come out the same, byte for byte, in every build.
 let due = Promise.resolve();  // the steps still to run of the figures being drawn
 function later(step) {
   due = due.then(newSlice).then(step).catch((error) => console.error(error));
@@ -206,28 +215,36 @@ function dueDone() {
   return now.then(() => (now === due ? undefined : dueDone()));
 }
 
-// Roots attached and not yet laid out: what their views hear meanwhile (a ResizeObserver's
-// first report, a paint asked for) waits for the layout and the first paint, which cover it;
-// BokehJS would otherwise lay the figure out, or paint it, once more.
+// Roots attached and not yet laid out. What their views hear meanwhile waits: a size a
+// ResizeObserver reports (BokehJS would lay the figure out at once, and again at its layout)
+// is told again once the figure is laid out, as when both came in one task; a paint asked for
+// is the first paint's, after the layout.
 const layoutDue = new WeakSet();
+const heard = new Set();  // views told of a size before their root's layout
 function drawApart() {
   const {DOMView} = Bokeh.require("core/dom_view");
   const build = DOMView.prototype.build;  // a root's view, once built: attached and laid out
   DOMView.prototype.build = function (target) {
-    if (built === 0) return build.call(this, target);
+    if (inStepsNow === 0) return build.call(this, target);
     layoutDue.add(this);
     this.render_to(target);
     later(() => this.el.offsetParent);  // styles and boxes worked out, in a slice of their own
     later(() => {
       layoutDue.delete(this);
       this.r_after_render();
+      for (const view of heard) {
+        if (view.root !== this) continue;
+        heard.delete(view);
+        view.after_resize();
+      }
       this.notify_finished();
     });
   };
   const {UIElementView} = Bokeh.require("models/ui/ui_element");
   const afterResize = UIElementView.prototype.after_resize;
   UIElementView.prototype.after_resize = function (...args) {
-    if (!layoutDue.has(this.root)) afterResize.apply(this, args);
+    if (layoutDue.has(this.root)) heard.add(this);
+    else afterResize.apply(this, args);
   };
   const {PlotView} = Bokeh.require("models/plots/plot_canvas");
   const {paint, schedule_paint: schedulePaint} = PlotView.prototype;
@@ -238,7 +255,7 @@ function drawApart() {
     if (!firstDue(this)) schedulePaint.apply(this, args);
   };
   PlotView.prototype.paint = function (...args) {
-    if (painted.has(this) || built === 0) {
+    if (painted.has(this) || inStepsNow === 0) {
       painted.add(this);
       return paint.apply(this, args);
     }
@@ -246,6 +263,7 @@ function drawApart() {
     asked.add(this);
     later(() => {
       painted.add(this);
+      this._invalidate_layout_if_needed();  // as a paint asked for after the layout would
       paint.apply(this, args);
       // BokehJS asks whether the figure is finished (its document idle) as it lays it out and
       // as boxes are reported, then no more: once painted, it is asked again
@@ -344,7 +362,7 @@ async function drawWaiting() {
     waiting.sort((a, b) => a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1);
     const block = waiting.shift();
     twinUp = twinShown(block);
-    await draw(block);
+    await draw(block, true);
     twinUp = Promise.resolve();
     await handBack();
   }
