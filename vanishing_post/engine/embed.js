@@ -198,8 +198,8 @@ function sliceViews() {
 // figure out and paints each plot, all in one task: on a phone's CPU 0.2 s for one plot, the
 // styles a third of it, and 0.3 s for three plots, each one's paint a sixth. For a figure a
 // page draws as the reader comes to it (drawWaiting), each of these steps is a slice of its
-// own, one after another (`later`): the styles and boxes, the layout, then each plot's first
-// paint. The figure stays unseen, out of the flow of the page, and its twin on screen, until
+// own, one after another (`later`): the styles and boxes, its views' own, the layout, then
+// each plot's first paint. The figure stays unseen, out of the flow of the page, and its twin on screen, until
 // the last paint (vg-painted, figures.css): the reader never sees a figure half laid out or
 // half painted, and the text never moves. Figures drawn all at once (`embed`: the twins'
 // studio, a page of one figure) are drawn in one task, as BokehJS draws them: on a loaded
@@ -229,9 +229,15 @@ function drawApart() {
     layoutDue.add(this);
     this.render_to(target);
     later(() => this.el.offsetParent);  // styles and boxes worked out, in a slice of their own
+    // BokehJS's r_after_render, in two slices: the views inside (each its styles and box),
+    // then the root's own, which lays the figure out
+    later(() => {
+      for (const child of this.children()) if (child instanceof DOMView) child.r_after_render();
+    });
     later(() => {
       layoutDue.delete(this);
-      this.r_after_render();
+      this.after_render();
+      this._was_built = true;
       for (const view of heard) {
         if (view.root !== this) continue;
         heard.delete(view);
