@@ -79,6 +79,17 @@ def in_page_order(page: Any) -> list[str]:
     return page.evaluate("() => [...document.querySelectorAll('figure.vg-figure')].map(f => f.id)")
 
 
+def read_every_figure(page: Any) -> None:
+    """Scroll to each figure in page order and wait until it is drawn before the next."""
+    for figure in in_page_order(page):
+        page.evaluate("id => document.getElementById(id).scrollIntoView()", figure)
+        page.wait_for_function(
+            "id => document.getElementById(id).classList.contains('vg-drawn')",
+            arg=figure,
+            timeout=WAIT_MS,
+        )
+
+
 def test_figures_are_drawn_as_the_reader_scrolls_to_them_in_order(slow_phone, site) -> None:
     posts = figure_posts(site)
     assert posts, site.log
@@ -198,13 +209,7 @@ def test_each_plot_is_laid_out_and_painted_once_as_it_is_drawn(browser, site) ->
             page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
             page.add_init_script(COUNT_PAINTS)
             page.goto(url + address, wait_until="load")
-            for figure in in_page_order(page):
-                page.evaluate("id => document.getElementById(id).scrollIntoView()", figure)
-                page.wait_for_function(
-                    "id => document.getElementById(id).classList.contains('vg-drawn')",
-                    arg=figure,
-                    timeout=WAIT_MS,
-                )
+            read_every_figure(page)
             page.evaluate(SETTLED)
             paints = page.evaluate("() => window.vgPaints")
             assert paints and set(paints.values()) == {1}, f"{address}: paints by plot {paints}"
@@ -263,13 +268,7 @@ def test_a_figure_is_shown_once_every_plot_is_painted_and_moves_no_text(browser,
                 "Emulation.setCPUThrottlingRate", {"rate": SLOWER}
             )
             page.goto(url + address, wait_until="load")
-            for figure in in_page_order(page):
-                page.evaluate("id => document.getElementById(id).scrollIntoView()", figure)
-                page.wait_for_function(
-                    "id => document.getElementById(id).classList.contains('vg-drawn')",
-                    arg=figure,
-                    timeout=WAIT_MS,
-                )
+            read_every_figure(page)
             shown = page.evaluate("() => vgShown")
             assert shown["painted"], f"{address}: no figure was ever marked painted"
             for figure, paints in shown["painted"].items():
