@@ -142,10 +142,11 @@ function draw(block, inSteps = false) {
 // out and paints it: on a phone's CPU a third of a second in one task for a plot, more for
 // several, and a reader scrolling meanwhile waits. The page gives the browser control back
 // between two views once SLICE_MS have run, and before the figure is laid out (then between
-// the steps of its drawing, drawApart): the longest wait is then one slice or one step. (BokehJS awaits each view's lazy_initialize, for fonts and
-// images, so a view built later is a case it has already.) A figure starts its first slice in a
-// task of its own, never in the one that ran a BokehJS file. Views made at any other time (a
-// redraw, a dialog a tool opens) are made at once.
+// the steps of its drawing, drawApart): the longest wait is then one slice or one step.
+// (BokehJS awaits each view's lazy_initialize, for fonts and images, so a view built later is a
+// case it has already.) A figure starts its first slice in a task of its own, never in the one
+// that ran a BokehJS file. Views made at any other time (a redraw, a dialog a tool opens) are
+// made at once.
 const SLICE_MS = 30;
 let sliceFrom = 0;
 // The figure being built is laid out, and so shown, once this resolves: its twin is on screen.
@@ -199,12 +200,13 @@ function sliceViews() {
 // styles a third of it, and 0.3 s for three plots, each one's paint a sixth. For a figure a
 // page draws as the reader comes to it (drawWaiting), each of these steps is a slice of its
 // own, one after another (`later`): the styles and boxes, its views' own, the layout, then
-// each plot's first paint. The figure stays unseen, out of the flow of the page, and its twin on screen, until
-// the last paint (vg-painted, figures.css): the reader never sees a figure half laid out or
-// half painted, and the text never moves. Figures drawn all at once (`embed`: the twins'
-// studio, a page of one figure) are drawn in one task, as BokehJS draws them: on a loaded
-// machine a first paint a slice after the layout sometimes set the studio's text a fraction of
-// a pixel apart, and a twin must come out the same, byte for byte, in every build.
+// each plot's first paint. The figure stays unseen, out of the flow of the page, and its twin
+// on screen, until the last paint (vg-painted, figures.css): the reader never sees a figure
+// half laid out or half painted, and the text never moves. Figures drawn all at once
+// (`embed`: the twins' studio, a page of one figure) are drawn in one task, as BokehJS draws
+// them: on a loaded machine a first paint a slice after the layout sometimes set the studio's
+// text a fraction of a pixel apart, and a twin must come out the same, byte for byte, in every
+// build.
 let due = Promise.resolve();  // the steps still to run of the figures being drawn
 function later(step) {
   due = due.then(newSlice).then(step).catch((error) => console.error(error));
