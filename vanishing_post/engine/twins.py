@@ -300,7 +300,9 @@ class Studio:
                 raise TwinError(f"figure '{figure}': it kept moving, so no picture was taken")
             box = _snapped(box, self.scale)
             shots[name] = (png, {part: round(box[part], 3) for part in LAYOUT})
-        wrong = next(iter(pages.values())).evaluate("() => vgStudio.exercise()")
+        # on the narrowest page: each control's redraw paints the fewest pixels there
+        narrowest = min(pages, key=lambda name: self.widths[name])
+        wrong = pages[narrowest].evaluate("() => vgStudio.exercise()")
         if wrong:
             raise TwinError(
                 f"figure '{figure}': its controls do not redraw what Python drew: {wrong}"
