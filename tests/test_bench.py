@@ -8,7 +8,9 @@ import sys
 import pytest
 
 from bench.bench import Row, table
+from bench.least import least, setting
 from tests.sites import ROOT
+from vanishing_post.engine.registry import content_modules
 
 pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
 
@@ -34,3 +36,18 @@ def test_bad_options_stop_the_bench_with_exit_2(argument: str) -> None:
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "floor_cpu,start,making,drawing,cores,seconds",
+    [(3.0, 2.0, 3.0, 4.0, 2, 6.0), (3.0, 2.0, 3.0, 4.0, 4, 3.0), (1.0, 0.0, 0.0, 0.0, 1, 1.0)],
+)
+def test_the_least_cold_build_is_the_work_it_cannot_skip_over_every_core(
+    floor_cpu, start, making, drawing, cores, seconds
+) -> None:
+    measured = {"start": start, "making": making, "drawing": drawing, "figures": 5}
+    assert least(floor_cpu, measured, cores) == pytest.approx(seconds)
+
+
+def test_the_least_reads_the_sites_settings_as_the_registry_does() -> None:
+    assert setting("VG_CONTENT") == content_modules(ROOT / "conf.py")
