@@ -8,6 +8,7 @@ import re
 import urllib.request
 from html import unescape
 from typing import Any
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -42,6 +43,8 @@ FIGURES = len(NAMES)
 PLOTS = [number for number, name in enumerate(NAMES, 1) if REGISTRY[name].draw is not None]
 TABLES = [name for name in NAMES if REGISTRY[name].draw is None]
 SITE_URL = "https://vanishing-gradients.example.org/"
+# what only a figure's scripts use (engine/templates/figure.html, controls.html)
+LIVE = re.compile(r'class="(?:[^"]* )?(?:vg-item|vg-bokeh|vg-controls)[ "]|<input\b')
 PHONE = {"width": 375, "height": 740}
 BOKEHJS = [name for _, name in bokehjs_files()]
 DESKTOP = {"width": 1100, "height": 900}
@@ -421,6 +424,20 @@ def test_every_post_in_the_feed_carries_all_its_twins(
         assert [SITE_URL + src for src in on_page] == in_feed, slug
         for address in in_feed:
             assert _served(site_url, address)[:2] == (200, "image/png")
+
+
+def test_no_feed_carries_what_only_a_figure_s_scripts_use(site: Build, site_url: str) -> None:
+    feeds = [site.output / "rss.xml", *sorted((site.output / "categories").glob("*.xml"))]
+    items = [
+        (feed.name, item.findtext("link"), item.findtext("description") or "")
+        for feed in feeds
+        for item in ElementTree.parse(feed).getroot().iter("item")
+    ]
+    assert any("vg-figure" in html for _, _, html in items), [f.name for f in feeds]
+    for feed, link, html in items:
+        assert not LIVE.search(html), (feed, link, LIVE.search(html))
+        for address in re.findall(r'srcset="([^"]+)"', html):
+            assert _served(site_url, address)[:2] == (200, "image/png"), (feed, link)
 
 
 def test_the_feed_carries_the_tables_and_the_math(feed: Any) -> None:

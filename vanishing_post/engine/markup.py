@@ -10,11 +10,16 @@ import functools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import jinja2
 import markupsafe
 
 TEMPLATES = Path(__file__).parent / "templates"
+# The parts of a figure (figure.html) that only its scripts use: its controls, the element
+# BokehJS draws in and the figure's document. A feed reader runs no script and shows them raw
+# (inputs that do nothing; the document is two thirds of a feed's bytes).
+LIVE_CLASSES = ("vg-controls", "vg-bokeh", "vg-item")
 
 
 @functools.cache
@@ -46,3 +51,27 @@ def trusted(parts: Mapping[str, Any]) -> dict[str, Any]:
     if context.get("code"):
         context["code"] = {**context["code"], "body": markupsafe.Markup(context["code"]["body"])}
     return context
+
+
+def for_feeds(html: str, base: str) -> str:
+    """A post's HTML as a feed carries it: each figure its twin (or table), caption and code,
+    without the parts only its scripts use (``LIVE_CLASSES``), and the phone twin's address
+    made absolute against ``base`` (the post's address), as Nikola makes each src and href."""
+    import lxml.html
+
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    has_class = " | ".join(
+        f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+        for name in LIVE_CLASSES
+    )
+    for element in root.xpath(has_class):
+        element.drop_tree()
+    for source in root.iter("source"):
+        if source.get("srcset"):
+            candidates = [c.split() for c in source.get("srcset").split(",") if c.strip()]
+            source.set(
+                "srcset", ", ".join(" ".join([urljoin(base, c[0]), *c[1:]]) for c in candidates)
+            )
+    return (root.text or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in root
+    )
