@@ -16,7 +16,7 @@ from tests.sites import ROOT
 from tests.test_site import Page
 from vanishing_post.engine import cli
 from vanishing_post.engine.numbers import QUANTITIES, quantity_text
-from vanishing_post.engine.params import FigureError
+from vanishing_post.engine.params import FigureError, js_number
 from vanishing_post.engine.registry import FIGURES
 from vanishing_post.engine.scripts import BOKEHJS
 
@@ -47,7 +47,7 @@ def test_list_shows_every_figure_with_its_parameters_defaults_and_allowed_values
         assert f"{spec.name}: {spec.title}" in out
         section = out.split(f"{spec.name}: ", 1)[1].split("\n\n", 1)[0]
         for p in spec.params:
-            default = f"{p.default:g}" if isinstance(p.default, float) else str(p.default)
+            default = js_number(p.default) if isinstance(p.default, float) else str(p.default)
             assert re.search(
                 rf"^  {re.escape(p.name)} +{re.escape(default)} +{re.escape(p.allowed())}$",
                 section,

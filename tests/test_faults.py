@@ -130,3 +130,25 @@ def test_a_damaged_artefact_is_never_served_and_the_next_build_heals_it(
     assert differ == [], differ
     links = [p for p in (built / "output").rglob("*") if p.is_symlink()]
     assert links == [], links
+
+
+# Folders of the cache every build writes as it starts (the shortcodes' marks of the package)
+STARTING_FOLDERS = ["vg_figures", "vg_numbers"]
+
+
+@pytest.mark.parametrize("folder", STARTING_FOLDERS)
+def test_a_cache_folder_the_build_cannot_write_is_one_line_and_deleting_it_heals(
+    built: Path, site: Build, folder: str
+) -> None:
+    path = built / "cache" / folder
+    shutil.rmtree(path)
+    path.write_text("a file where the cache's folder was\n")
+    done = build(built)
+    assert done.returncode != 0, done.log
+    errors = [line for line in done.log.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1 and str(Path("cache") / folder) in errors[0], done.log
+    assert "Traceback" not in done.log, done.log
+    path.unlink()  # as the line says
+    done = build(built)
+    assert done.returncode == 0, done.log
+    assert files(built / "output") == files(site.output)

@@ -33,6 +33,7 @@ class FigureShortcode(ShortcodePlugin):
             sys.path.insert(0, str(ROOT))
         from vanishing_post.engine import registry, sources
         from vanishing_post.engine.cache import FigureCache
+        from vanishing_post.engine.params import FigureError
 
         registry.load(site.config[registry.SETTING])  # content registers its figures
 
@@ -51,10 +52,13 @@ class FigureShortcode(ShortcodePlugin):
         # clean build)
         # and the package's files, by one hash of them all: editing, adding, deleting or
         # renaming one rebuilds the posts that use figures
-        self._deps = [
-            self._cache.mark("package", sources.digest(MADE_FROM)),
-            self._cache.mark("figures", "on" if self._draw else "off"),
-        ]
+        try:
+            self._deps = [
+                self._cache.mark("package", sources.digest(MADE_FROM)),
+                self._cache.mark("figures", "on" if self._draw else "off"),
+            ]
+        except FigureError as error:  # a cache folder the build cannot write: one line
+            raise SystemExit(f"ERROR: shortcode 'figure': {error}") from None
         return None
 
     def handler(self, *names, site=None, data=None, lang=None, post=None, **params):

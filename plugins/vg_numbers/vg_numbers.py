@@ -25,13 +25,19 @@ class NumberShortcode(ShortcodePlugin):
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
         from vanishing_post.engine import registry, sources
+        from vanishing_post.engine.cache import unusable
         from vanishing_post.engine.files import note
 
         registry.load(site.config[registry.SETTING])
         # The Python the numbers come from, as one hash of it all (a deleted module must not
         # break the next build): editing it rebuilds the posts that quote them.
-        made_from = Path(site.config["CACHE_FOLDER"]) / "vg_numbers" / "package"
-        note(made_from, sources.digest((".py",)))
+        folder = Path(site.config["CACHE_FOLDER"]) / "vg_numbers"
+        made_from = folder / "package"
+        try:
+            note(made_from, sources.digest((".py",)))
+        except OSError as error:
+            problem = unusable(made_from, "written", error, folder, "number cache")
+            raise SystemExit(f"ERROR: shortcode 'number': {problem}") from None
         self._deps = [str(made_from)]
         return None
 

@@ -83,7 +83,7 @@ class FigureCache:
         try:
             note(path, value)
         except OSError as error:
-            raise _unusable(path, "written", error, self.folder) from None
+            raise unusable(path, "written", error, self.folder) from None
         return str(path)
 
     def has(self, name: str, raw: Mapping[str, Any], key: str, number: int | None) -> bool:
@@ -102,7 +102,7 @@ class FigureCache:
         except FileNotFoundError:
             return None
         except OSError as error:
-            raise _unusable(path, "read", error, self.folder) from None
+            raise unusable(path, "read", error, self.folder) from None
         except ValueError:  # cut short, or not text: drawn again
             return None
         if not isinstance(stored, dict) or stored.get(DIGEST) != _digest(stored.get(PARTS)):
@@ -138,16 +138,18 @@ class FigureCache:
         try:
             write_whole(path, text.encode("utf-8"))
         except OSError as error:
-            raise _unusable(path, "written", error, self.folder) from None
+            raise unusable(path, "written", error, self.folder) from None
 
 
-def _unusable(path: Path, done: str, error: OSError, folder: Path) -> Exception:
+def unusable(
+    path: Path, done: str, error: OSError, folder: Path, cache: str = "figure cache"
+) -> Exception:
     """The one-line error for a cache the build cannot use (param, which defines it, is
     imported only then: a hit imports nothing but the standard library)."""
     from vanishing_post.engine.params import FigureError
 
     return FigureError(
-        f"figure cache {path}: cannot be {done} ({error.strerror}), allowed: a folder the "
+        f"{cache} {path}: cannot be {done} ({error.strerror}), allowed: a folder the "
         f"build may read and write, with room (delete {folder} to start afresh)"
     )
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from vanishing_post.engine.params import CODE, TITLE, FigureError, FigureSpec, lookup
+from vanishing_post.engine.params import CODE, TITLE, FigureError, FigureSpec, js_number, lookup
 from vanishing_post.engine.registry import FIGURES, content_modules, load
 
 PROG = "python -m vanishing_post"
@@ -169,7 +169,8 @@ COMMANDS = {"list": list_figures, "render": render, "numbers": numbers}
 
 
 def _default(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    """A default as a page writes it: every digit kept, as the allowed values are."""
+    return js_number(value) if isinstance(value, float) else str(value)
 
 
 def _columns(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "") -> str:
