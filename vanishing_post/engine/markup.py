@@ -18,7 +18,7 @@ import markupsafe
 TEMPLATES = Path(__file__).parent / "templates"
 # The parts of a figure (figure.html) that only its scripts use: its controls, the element
 # BokehJS draws in and the figure's document. A feed reader runs no script and shows them raw
-# (inputs that do nothing; the document is two thirds of a feed's bytes).
+# (inputs that do nothing; the documents were half of a feed's bytes).
 LIVE_CLASSES = ("vg-controls", "vg-bokeh", "vg-item")
 
 
