@@ -15,7 +15,6 @@ meets the target on this machine. ``python -m bench.least`` prints the parts, in
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import subprocess
@@ -26,22 +25,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def setting(name: str) -> object:
-    """A literal setting of the site's conf.py, read without running it."""
-    for node in ast.parse((ROOT / "conf.py").read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(target, ast.Name) and target.id == name for target in node.targets
-        ):
-            return ast.literal_eval(node.value)
-    raise KeyError(name)
-
-
 def parts() -> dict[str, float]:
     """CPU seconds of starting the studio, making the site's figures and drawing them there,
     in this process (run it in a fresh one) and the browser's; and how many figures."""
     sys.path.insert(0, str(ROOT))
     from plugins.vg_twins.vg_twins import figure_shortcodes
     from tests.processes import tree_cpu
+    from tests.sites import conf_value
     from vanishing_post.engine import twins
     from vanishing_post.engine.drawing import make_fragment
     from vanishing_post.engine.markup import render_figure
@@ -59,9 +49,9 @@ def parts() -> dict[str, float]:
     fragments = [render_figure(make_fragment(*job)) for job in jobs]
     making = time.process_time() - started
 
-    stylesheets = [ROOT / path for path in setting("VG_TWIN_STYLESHEETS")]
+    stylesheets = [ROOT / path for path in conf_value("VG_TWIN_STYLESHEETS")]
     before = tree_cpu()
-    studio = twins.Studio(setting("VG_TWIN_WIDTHS"), stylesheets)
+    studio = twins.Studio(conf_value("VG_TWIN_WIDTHS"), stylesheets)
     studio.open()
     opened = tree_cpu()
     try:

@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from bench.bench import Row, table
-from bench.least import least, setting
-from tests.sites import ROOT
+from bench.least import least
+from tests.sites import ROOT, conf_value
 from vanishing_post.engine.registry import content_modules
 
 pytestmark = pytest.mark.slow  # a real build, a browser or the drawing processes
@@ -49,5 +49,5 @@ def test_the_least_cold_build_is_the_work_it_cannot_skip_over_every_core(
     assert least(floor_cpu, measured, cores) == pytest.approx(seconds)
 
 
-def test_the_least_reads_the_sites_settings_as_the_registry_does() -> None:
-    assert setting("VG_CONTENT") == content_modules(ROOT / "conf.py")
+def test_the_bench_reads_the_sites_settings_as_the_registry_does() -> None:
+    assert conf_value("VG_CONTENT") == content_modules(ROOT / "conf.py")
